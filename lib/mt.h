@@ -1,0 +1,65 @@
+/* mt.h: definitions shared by every module of libmigtrace. */
+#ifndef MT_H
+#define MT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Timestamps are integer nanoseconds since the Unix epoch, end to end
+ * (STYLE.md rule 8). Durations are differences of these. Convert to
+ * seconds only when writing output.
+ */
+typedef int64_t mt_ns;
+
+#define MT_NS_PER_S  1000000000LL
+#define MT_NS_PER_MS 1000000LL
+#define MT_NS_NONE   INT64_MIN      /* "no such time" */
+
+/*
+ * Errors: library functions return -1 (or NULL) and fill a caller's
+ * buffer of MT_ERRBUF_SIZE bytes with one line, without a trailing
+ * newline, naming the file when there is one ("f.pcap: not a capture
+ * file (bad magic 0x12345678)"). No library function prints or exits.
+ */
+#define MT_ERRBUF_SIZE 512
+
+/* Warning sink: a non-fatal problem the caller may print (one line). */
+typedef void (*mt_warn_fn)(void *ctx, const char *msg);
+
+/* Addresses: an IPv4 or IPv6 address, family 0 when unset. */
+struct mt_addr {
+	uint8_t family;			/* 0, 4 or 6 */
+	uint8_t a[16];			/* IPv4 in a[0..3] */
+};
+
+/* A 48-bit MAC address. */
+struct mt_mac {
+	uint8_t a[6];
+};
+
+int mt_addr_eq(const struct mt_addr *x, const struct mt_addr *y);
+/* Format into buf (at least 46 bytes); returns buf. "" for family 0. */
+char *mt_addr_str(const struct mt_addr *x, char *buf, size_t len);
+/* Parse dotted IPv4 or IPv6 text. Return 0 on success, -1 if not an address. */
+int mt_addr_parse(const char *s, struct mt_addr *out);
+
+int mt_mac_eq(const struct mt_mac *x, const struct mt_mac *y);
+int mt_mac_is_zero(const struct mt_mac *x);
+/* "52:54:00:12:34:56"; buf at least 18 bytes; returns buf. */
+char *mt_mac_str(const struct mt_mac *x, char *buf, size_t len);
+/* Parse aa:bb:cc:dd:ee:ff (or '-' separated). Return 0 or -1. */
+int mt_mac_parse(const char *s, struct mt_mac *out);
+
+/*
+ * Parse a rate such as "100M", "1G", "100mbit", "1.5Gbit/s", "12500000" (bits/s,
+ * SI multipliers as tc and iperf use them). Return 0 and set *bps, or -1.
+ */
+int mt_parse_rate(const char *s, double *bps);
+/*
+ * Parse a duration: "10ms", "1s", "250us", "0.5" (seconds when unitless).
+ * Return 0 and set *ns, or -1.
+ */
+int mt_parse_duration(const char *s, mt_ns *ns);
+
+#endif /* MT_H */

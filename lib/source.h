@@ -1,0 +1,63 @@
+/*
+ * source.h: read any number of capture files (pcap with micro- or
+ * nanosecond magic in either byte order, pcapng) through libpcap with
+ * nanosecond precision, and merge them by timestamp with a streaming
+ * k-way merge (a binary heap of one pending packet per file).
+ *
+ * Ownership: srcset_new() returns a set the caller frees with
+ * srcset_free() (NULL is fine). Paths are copied.
+ */
+#ifndef MT_SOURCE_H
+#define MT_SOURCE_H
+
+#include "mt.h"
+#include "pkt.h"
+
+struct srcset;
+
+/* Per-file counters, for the report. */
+struct src_stats {
+	const char *path;
+	int dlt;
+	uint64_t packets;	/* records read */
+	uint64_t bytes;		/* wire bytes */
+	uint64_t truncated;	/* frames whose headers the snaplen cut */
+	uint64_t invalid;	/* frames with a malformed header */
+	uint64_t backwards;	/* timestamps earlier than the previous one */
+	int damaged;		/* 1 if reading stopped on an error (see warnings) */
+	mt_ns first_ts, last_ts;
+};
+
+/*
+ * Warnings (truncated last record, timestamps going backwards, ...) go to
+ * warn(ctx, line) when warn is non-NULL; each names the file.
+ */
+struct srcset *srcset_new(mt_warn_fn warn, void *ctx);
+void srcset_free(struct srcset *s);
+
+/*
+ * Open a capture file and add it to the set. Return 0, or -1 with
+ * errbuf set to "PATH: problem" (missing, a directory, not a capture file,
+ * empty, unsupported link type, pcapng with mixed link types, ...).
+ */
+int srcset_add(struct srcset *s, const char *path, char *errbuf);
+
+/* Number of files added. */
+int srcset_count(const struct srcset *s);
+
+/*
+ * Give the next packet in timestamp order across all files (ties: lower
+ * file index first), decoded into *out. Return 1 with a packet, 0 at the
+ * end of every file, -1 on a fatal error (errbuf set). A read error in
+ * one file (e.g. a truncated record) is a warning: that file ends, the
+ * others go on, and its stats say damaged.
+ */
+int srcset_next(struct srcset *s, struct pkt *out, char *errbuf);
+
+/* Counters of file i (0-based); valid until srcset_free(). */
+const struct src_stats *srcset_stats(const struct srcset *s, int i);
+
+/* Bytes of all files consumed so far and in total, for a progress line. */
+void srcset_progress(const struct srcset *s, uint64_t *done, uint64_t *total);
+
+#endif /* MT_SOURCE_H */
