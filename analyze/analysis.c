@@ -1,0 +1,450 @@
+/*
+ * analysis.c: one run, from capture files to measures: the service
+ * interruption (echo gaps, or silence, or TCP stalls), the announce, the
+ * migration stream and the timeline. Reads the captures once when the VM
+ * is named, twice when it must first be found.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analysis.h"
+#include "analysis_int.h"
+
+void
+analysis_opts_init(struct analysis_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->bin = 100 * MT_NS_PER_MS;
+	o->mig_port_lo = 49152;		/* qemu.conf migration_port_min */
+	o->mig_port_hi = 49215;		/* migration_port_max; REFERENCE.md 2 */
+}
+
+void
+analysis_note(struct analysis *a, const char *fmt, ...)
+{
+	va_list ap;
+	char **n;
+
+	n = realloc(a->notes, (a->nnotes + 1) * sizeof(*n));
+	if (n == NULL)
+		return;
+	a->notes = n;
+	va_start(ap, fmt);
+	if (vasprintf(&a->notes[a->nnotes], fmt, ap) >= 0)
+		a->nnotes++;
+	va_end(ap);
+}
+
+void
+analysis_free(struct analysis *a)
+{
+	if (a == NULL)
+		return;
+	echo_free(a->echo);
+	timeline_free(a->tl);
+	free(a->dirs);
+	for (size_t i = 0; i < a->nnotes; i++)
+		free(a->notes[i]);
+	free(a->notes);
+	for (int i = 0; i < a->nfiles; i++)
+		free(a->inputs[i].path);
+	free(a->inputs);
+	free(a);
+}
+
+static struct srcset *
+open_all(const struct analysis_opts *o, char *const *files, int nfiles,
+    char *errbuf)
+{
+	struct srcset *s = srcset_new(o->warn, o->warn_ctx);
+
+	if (s == NULL) {
+		snprintf(errbuf, MT_ERRBUF_SIZE, "out of memory");
+		return NULL;
+	}
+	for (int i = 0; i < nfiles; i++)
+		if (srcset_add(s, files[i], errbuf) < 0) {
+			srcset_free(s);
+			return NULL;
+		}
+	return s;
+}
+
+/* The progress line: only on a terminal, only after the first second. */
+struct progress {
+	int on;
+	struct timespec t0;
+	int shown;
+	const char *what;
+};
+
+static void
+progress_init(struct progress *pr, int on, const char *what)
+{
+	pr->on = on && isatty(STDERR_FILENO);
+	pr->shown = 0;
+	pr->what = what;
+	clock_gettime(CLOCK_MONOTONIC, &pr->t0);
+}
+
+static void
+progress_tick(struct progress *pr, const struct srcset *s)
+{
+	struct timespec now;
+	uint64_t done, total;
+	double el;
+
+	if (!pr->on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	el = (double)(now.tv_sec - pr->t0.tv_sec) +
+	    (double)(now.tv_nsec - pr->t0.tv_nsec) / 1e9;
+	if (el < 1.0)
+		return;
+	srcset_progress(s, &done, &total);
+	fprintf(stderr, "\r%s: %3.0f%% (%.0f of %.0f MB, %.0f MB/s)  ",
+	    pr->what, total ? 100.0 * (double)done / (double)total : 0.0,
+	    (double)done / 1e6, (double)total / 1e6, (double)done / 1e6 / el);
+	pr->shown = 1;
+}
+
+static void
+progress_end(struct progress *pr)
+{
+	if (pr->shown)
+		fprintf(stderr, "\r%60s\r", "");
+}
+
+/* Pass 1: find the VM when the user did not give its IP address. */
+static int
+find_vm(struct analysis *a, char *const *files, int nfiles, char *errbuf)
+{
+	struct srcset *s = open_all(&a->o, files, nfiles, errbuf);
+	struct vmfind *vf = vmfind_new();
+	struct vm_choice given;
+	struct progress pr;
+	struct pkt p;
+	uint64_t n = 0;
+	int r;
+
+	if (s == NULL || vf == NULL) {
+		if (s != NULL)
+			snprintf(errbuf, MT_ERRBUF_SIZE, "out of memory");
+		srcset_free(s);
+		vmfind_free(vf);
+		return -1;
+	}
+	progress_init(&pr, a->o.progress, "finding the VM");
+	while ((r = srcset_next(s, &p, errbuf)) == 1) {
+		if (vmfind_add(vf, &p) < 0) {
+			r = -1;
+			snprintf(errbuf, MT_ERRBUF_SIZE, "out of memory");
+			break;
+		}
+		if ((++n & 0xffff) == 0)
+			progress_tick(&pr, s);
+	}
+	progress_end(&pr);
+	srcset_free(s);
+	if (r < 0) {
+		vmfind_free(vf);
+		return -1;
+	}
+	memset(&given, 0, sizeof(given));
+	given.mac = a->o.vm_mac;
+	given.have_mac = a->o.vm_mac_given;
+	a->vm_found = vmfind_pick(vf, &given, &a->vm) == 0;
+	vmfind_free(vf);
+	return 0;
+}
+
+static int
+is_vm_frame(const struct analysis *a, const struct pkt *p)
+{
+	if ((p->layers & PKT_L_IP) && mt_addr_eq(&p->ip_src, &a->vm.ip))
+		return 1;
+	return a->vm.have_mac && (p->layers & PKT_L_MAC) &&
+	    mt_mac_eq(&p->mac_src, &a->vm.mac);
+}
+
+/* Pass 2: every measure, in one read. */
+static int
+measure(struct analysis *a, struct srcset *s, char *errbuf)
+{
+	struct tcpflow_opts to;
+	struct tcpflow *tf;
+	struct announce *ann;
+	struct vmfind *vf = NULL;
+	struct progress pr;
+	struct pkt p;
+	uint64_t n = 0, added;
+	mt_ns last_vm = MT_NS_NONE;
+	int r, mig;
+
+	memset(&to, 0, sizeof(to));
+	to.mig_port_lo = a->o.mig_port_lo;
+	to.mig_port_hi = a->o.mig_port_hi;
+	if (a->vm_found)
+		to.vm = a->vm.ip;
+	tf = tcpflow_new(&to);
+	ann = announce_new();
+	a->tl = timeline_new(a->o.bin);
+	if (a->vm_found)
+		a->echo = echo_new(&a->vm.ip, a->o.min_gap);
+	if (!a->vm_found || !a->vm.have_mac)
+		vf = vmfind_new();
+	if (tf == NULL || ann == NULL || a->tl == NULL ||
+	    (a->vm_found && a->echo == NULL) ||
+	    ((!a->vm_found || !a->vm.have_mac) && vf == NULL)) {
+		r = -1;
+		snprintf(errbuf, MT_ERRBUF_SIZE, "out of memory");
+		goto out;
+	}
+	a->silence_start = a->silence_end = MT_NS_NONE;
+	progress_init(&pr, a->o.progress, "reading");
+	while ((r = srcset_next(s, &p, errbuf)) == 1) {
+		if (a->packets++ == 0) {
+			a->first_ts = p.ts;
+			timeline_set_start(a->tl, p.ts);
+		}
+		a->last_ts = p.ts;
+		if (vf != NULL && vmfind_add(vf, &p) < 0)
+			goto oom;
+		if (announce_add(ann, &p) < 0)
+			goto oom;
+		if ((mig = tcpflow_add(tf, &p, &added)) < 0)
+			goto oom;
+		if (mig && (timeline_add(a->tl, p.ts, TL_STREAM_BYTES, added) < 0 ||
+		    timeline_add(a->tl, p.ts, TL_STREAM_FRAME_BYTES,
+		    (uint64_t)p.ip_len + 14) < 0))
+			goto oom;
+		if (a->vm_found) {
+			if (echo_add(a->echo, &p) < 0)
+				goto oom;
+			if ((p.layers & PKT_L_ECHO) && p.echo == PKT_ECHO_REQUEST &&
+			    mt_addr_eq(&p.ip_dst, &a->vm.ip) &&
+			    timeline_add(a->tl, p.ts, TL_PROBE_SENT, 1) < 0)
+				goto oom;
+			if ((p.layers & PKT_L_ECHO) && p.echo == PKT_ECHO_REPLY &&
+			    mt_addr_eq(&p.ip_src, &a->vm.ip) &&
+			    timeline_add(a->tl, p.ts, TL_PROBE_ANSWERED, 1) < 0)
+				goto oom;
+			/* Learn the VM's MAC from its own frames, if not given. */
+			if (!a->vm.have_mac && (p.layers & PKT_L_MAC) &&
+			    (p.layers & PKT_L_IP) &&
+			    mt_addr_eq(&p.ip_src, &a->vm.ip) &&
+			    !mt_mac_is_zero(&p.mac_src)) {
+				a->vm.mac = p.mac_src;
+				a->vm.have_mac = 1;
+			}
+			if (a->vm.have_mac && (p.layers & PKT_L_ARP) &&
+			    mt_mac_eq(&p.arp_sha, &a->vm.mac) &&
+			    (p.ethertype == ETHERTYPE_RARP ||
+			    mt_addr_eq(&p.arp_spa, &p.arp_tpa)) &&
+			    timeline_add(a->tl, p.ts, TL_ANNOUNCE, 1) < 0)
+				goto oom;
+			if (is_vm_frame(a, &p)) {
+				if (last_vm != MT_NS_NONE && p.ts - last_vm >
+				    a->silence_end - a->silence_start) {
+					a->silence_start = last_vm;
+					a->silence_end = p.ts;
+				}
+				last_vm = p.ts;
+			}
+		}
+		if ((++n & 0xffff) == 0)
+			progress_tick(&pr, s);
+	}
+	progress_end(&pr);
+	if (r < 0)
+		goto out;
+	r = 0;
+	if (vf != NULL) {
+		struct vm_choice given = a->vm, got;
+		if (!a->vm_found)
+			memset(&given, 0, sizeof(given));
+		if (vmfind_pick(vf, &given, &got) == 0 && a->vm_found &&
+		    got.have_mac) {
+			a->vm.mac = got.mac;
+			a->vm.have_mac = 1;
+		}
+	}
+	if (a->vm_found && a->vm.have_mac &&
+	    announce_get(ann, &a->vm.mac, &a->ann) == 0)
+		a->have_ann = 1;
+	if ((a->vm_found && echo_result(a->echo, &a->er) < 0) ||
+	    tcpflow_list(tf, &a->dirs, &a->ndirs) < 0)
+		goto oom;
+	goto out;
+oom:
+	progress_end(&pr);
+	snprintf(errbuf, MT_ERRBUF_SIZE, "out of memory");
+	r = -1;
+out:
+	vmfind_free(vf);
+	tcpflow_free(tf);
+	announce_free(ann);
+	return r;
+}
+
+/* From the measures to the numbers the report gives. */
+static void
+summarise(struct analysis *a)
+{
+	const struct tbin *bins = timeline_bins(a->tl);
+	size_t nb = timeline_count(a->tl);
+	mt_ns t0 = timeline_start(a->tl), w = a->o.bin;
+	double bin_s = (double)w / 1e9;
+	char buf[64];
+
+	/* The interruption: echo gaps first, then silence, then TCP stalls. */
+	a->method = INT_NONE;
+	if (a->vm_found && a->er.replies > 0 && a->er.ngaps > 0) {
+		const struct echo_gap *g = &a->er.gaps[a->er.longest];
+		a->method = INT_ECHO;
+		a->int_start = g->start;
+		a->int_end = g->end;
+		a->int_lost = g->lost;
+	} else if (a->vm_found && a->er.replies > 0) {
+		analysis_note(a, "the VM answered every probe: no gap longer "
+		    "than %.3f ms in its echo replies", (double)a->er.min_gap / 1e6);
+	} else if (a->vm_found && a->silence_start != MT_NS_NONE) {
+		a->method = INT_SILENCE;
+		a->int_start = a->silence_start;
+		a->int_end = a->silence_end;
+		analysis_note(a, "no echo probes to the VM in the capture: the "
+		    "interruption is its longest silence (no frame from %s)",
+		    mt_addr_str(&a->vm.ip, buf, sizeof(buf)));
+	}
+	for (size_t i = 0; i < a->ndirs; i++) {
+		const struct tcp_dir_info *d = &a->dirs[i];
+		if (!d->involves_vm || d->stall_start == MT_NS_NONE)
+			continue;
+		if (a->stall == NULL || d->stall_end - d->stall_start >
+		    a->stall->stall_end - a->stall->stall_start)
+			a->stall = d;
+	}
+	if (a->method == INT_NONE && a->stall != NULL) {
+		a->method = INT_TCP_STALL;
+		a->int_start = a->stall->stall_start;
+		a->int_end = a->stall->stall_end;
+	}
+
+	/* The migration stream: every direction marked as one. */
+	a->mig_first = a->mig_last = MT_NS_NONE;
+	for (size_t i = 0; i < a->ndirs; i++) {
+		const struct tcp_dir_info *d = &a->dirs[i];
+		if (!d->migration)
+			continue;
+		a->mig_flows++;
+		a->mig_bytes += d->bytes;
+		a->mig_retrans += d->retrans;
+		a->mig_zero_windows += d->zero_windows;
+		if (a->mig_first == MT_NS_NONE || d->first_data < a->mig_first)
+			a->mig_first = d->first_data;
+		if (a->mig_last == MT_NS_NONE || d->last_data > a->mig_last)
+			a->mig_last = d->last_data;
+	}
+	if (a->mig_flows > 0 && a->mig_last > a->mig_first)
+		a->mig_mean_bps = (double)a->mig_bytes * 8 /
+		    ((double)(a->mig_last - a->mig_first) / 1e9);
+	for (size_t i = 0; i < nb; i++) {
+		double bps = (double)bins[i].stream_bytes * 8 / bin_s;
+		if (bps > a->mig_peak_bps)
+			a->mig_peak_bps = bps;
+	}
+	/* Bottleneck: the stream ran at >= 90% of the link in most of the
+	 * bins that lie wholly inside it. */
+	if (a->mig_flows > 0 && a->o.link_bps > 0) {
+		size_t inside = 0, full = 0;
+		uint64_t frame_bytes = 0;
+		for (size_t i = 0; i < nb; i++) {
+			mt_ns bs = t0 + (mt_ns)i * w;
+			frame_bytes += bins[i].stream_frame_bytes;
+			if (bs < a->mig_first || bs + w > a->mig_last)
+				continue;
+			inside++;
+			if ((double)bins[i].stream_frame_bytes * 8 / bin_s >=
+			    0.9 * a->o.link_bps)
+				full++;
+		}
+		if (a->mig_last > a->mig_first)
+			a->utilisation = (double)frame_bytes * 8 /
+			    ((double)(a->mig_last - a->mig_first) / 1e9) /
+			    a->o.link_bps;
+		a->full_bins = full;
+		a->inside_bins = inside;
+		if (inside > 0)
+			a->bottleneck = 2 * full > inside;
+		else
+			a->bottleneck = a->utilisation >= 0.9;
+	}
+	if (a->mig_flows == 0)
+		analysis_note(a, "no migration stream: no TCP flow begins with "
+		    "QEMU's magic \"QEVM\" or uses ports %u-%u (--mig-ports)",
+		    a->o.mig_port_lo, a->o.mig_port_hi);
+}
+
+struct analysis *
+analysis_run(const struct analysis_opts *o, char *const *files, int nfiles,
+    char *errbuf)
+{
+	struct analysis *a = calloc(1, sizeof(*a));
+	struct srcset *s = NULL;
+
+	if (a == NULL) {
+		snprintf(errbuf, MT_ERRBUF_SIZE, "out of memory");
+		return NULL;
+	}
+	a->o = *o;
+	a->first_ts = a->last_ts = MT_NS_NONE;
+	if (o->vm_ip.family != 0) {
+		a->vm_found = 1;
+		a->vm.ip = o->vm_ip;
+		a->vm.mac = o->vm_mac;
+		a->vm.have_mac = o->vm_mac_given;
+		snprintf(a->vm.reason, sizeof(a->vm.reason), "given with --vm");
+	} else if (find_vm(a, files, nfiles, errbuf) < 0)
+		goto fail;
+	if ((s = open_all(o, files, nfiles, errbuf)) == NULL)
+		goto fail;
+	if (measure(a, s, errbuf) < 0)
+		goto fail;
+	a->inputs = calloc((size_t)nfiles, sizeof(*a->inputs));
+	if (a->inputs == NULL) {
+		snprintf(errbuf, MT_ERRBUF_SIZE, "out of memory");
+		goto fail;
+	}
+	a->nfiles = nfiles;
+	for (int i = 0; i < nfiles; i++) {
+		a->inputs[i].st = *srcset_stats(s, i);
+		a->inputs[i].path = strdup(files[i]);
+		a->inputs[i].st.path = a->inputs[i].path;
+		if (a->inputs[i].st.damaged)
+			analysis_note(a, "%s is damaged: only the packets before "
+			    "the damage were read", files[i]);
+	}
+	srcset_free(s);
+	summarise(a);
+	return a;
+fail:
+	srcset_free(s);
+	analysis_free(a);
+	return NULL;
+}
+
+int
+analysis_status(const struct analysis *a)
+{
+	if (!a->vm_found)
+		return MT_EXIT_NO_VM;
+	if (a->mig_flows == 0)
+		return MT_EXIT_NO_STREAM;
+	return 0;
+}

@@ -1,0 +1,67 @@
+/*
+ * analysis_int.h: the inside of struct analysis, shared by the files of
+ * migtrace-analyze that compute it and write it (analysis.c, report_*.c).
+ */
+#ifndef MT_ANALYSIS_INT_H
+#define MT_ANALYSIS_INT_H
+
+#include "analysis.h"
+#include "announce.h"
+#include "echo.h"
+#include "pkt.h"
+#include "source.h"
+#include "tcpflow.h"
+#include "timeline.h"
+#include "vmfind.h"
+
+enum int_method { INT_NONE, INT_ECHO, INT_SILENCE, INT_TCP_STALL };
+
+struct analysis_input {
+	char *path;
+	struct src_stats st;
+};
+
+struct analysis {
+	struct analysis_opts o;
+	struct analysis_input *inputs;
+	int nfiles;
+	uint64_t packets;
+	mt_ns first_ts, last_ts;
+
+	int vm_found;
+	struct vm_choice vm;
+
+	/* service interruption */
+	struct echo *echo;
+	struct echo_result er;		/* its gaps belong to echo */
+	mt_ns silence_start, silence_end;
+	const struct tcp_dir_info *stall;	/* longest stall of a VM flow */
+	enum int_method method;
+	mt_ns int_start, int_end;
+	uint64_t int_lost;
+
+	/* announce */
+	int have_ann;
+	struct announce_info ann;
+
+	/* migration stream */
+	struct tcp_dir_info *dirs;	/* every data direction tracked */
+	size_t ndirs;
+	unsigned mig_flows;
+	uint64_t mig_bytes, mig_retrans, mig_zero_windows;
+	mt_ns mig_first, mig_last;
+	double mig_mean_bps, mig_peak_bps;
+	double utilisation;
+	size_t full_bins, inside_bins;
+	int bottleneck;
+
+	struct timeline *tl;
+
+	char **notes;
+	size_t nnotes;
+};
+
+void analysis_note(struct analysis *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif /* MT_ANALYSIS_INT_H */

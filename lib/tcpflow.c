@@ -1,0 +1,312 @@
+/* tcpflow.c: per-direction sequence tracking (RFC 9293) of selected flows. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "htab.h"
+#include "tcpflow.h"
+
+/* A flow's key: endpoints in a canonical order (lower address first). */
+struct flow_key {
+	uint8_t fam;
+	uint8_t pad;
+	uint16_t port[2];
+	uint8_t addr[2][16];
+};
+
+struct half {
+	int have_data;		/* base set */
+	int syn_seen;
+	uint32_t isn;
+	uint64_t base;		/* extended seq of the first data byte */
+	uint64_t snd_max;	/* extended seq after the highest byte sent */
+	int fin;		/* a FIN was sent: it takes one sequence number */
+	int have_ack;
+	uint64_t acked;		/* highest extended ack from the peer */
+	int zero;		/* peer advertises a zero window now */
+	int migration, magic;
+	uint64_t segments, retrans, zero_windows;
+	mt_ns first_data, last_data;
+	mt_ns progress;		/* last ack advance while outstanding */
+	uint64_t retrans_at_progress;
+	mt_ns stall_start, stall_end;
+	uint64_t stall_retrans;
+};
+
+struct flow {
+	struct half h[2];	/* h[i]: data sent from endpoint i */
+	int involves_vm;
+	mt_ns last_ts;		/* last segment of either direction */
+};
+
+struct tcpflow {
+	struct tcpflow_opts o;
+	struct htab *flows;	/* struct flow_key -> struct flow */
+};
+
+struct tcpflow *
+tcpflow_new(const struct tcpflow_opts *o)
+{
+	struct tcpflow *t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	t->o = *o;
+	t->flows = htab_new(sizeof(struct flow_key), sizeof(struct flow));
+	if (t->flows == NULL) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void
+tcpflow_free(struct tcpflow *t)
+{
+	if (t == NULL)
+		return;
+	htab_free(t->flows);
+	free(t);
+}
+
+static size_t
+alen(uint8_t fam)
+{
+	return fam == 4 ? 4 : 16;
+}
+
+/* Build the key; return which endpoint (0 or 1) sent p. */
+static int
+make_key(const struct pkt *p, struct flow_key *k)
+{
+	size_t n = alen(p->ip_src.family);
+	int c = memcmp(p->ip_src.a, p->ip_dst.a, n);
+	int s;
+
+	memset(k, 0, sizeof(*k));
+	k->fam = p->ip_src.family;
+	s = c < 0 || (c == 0 && p->sport <= p->dport) ? 0 : 1;
+	memcpy(k->addr[s], p->ip_src.a, n);
+	memcpy(k->addr[!s], p->ip_dst.a, n);
+	k->port[s] = p->sport;
+	k->port[!s] = p->dport;
+	return s;
+}
+
+static int
+in_range(const struct tcpflow *t, uint16_t port)
+{
+	return port >= t->o.mig_port_lo && port <= t->o.mig_port_hi;
+}
+
+static int
+has_magic(const struct pkt *p)
+{
+	return p->payload != NULL && p->payload_caplen >= 4 &&
+	    ((uint32_t)p->payload[0] << 24 | (uint32_t)p->payload[1] << 16 |
+	    (uint32_t)p->payload[2] << 8 | p->payload[3]) == QEMU_VM_FILE_MAGIC;
+}
+
+static int
+is_vm(const struct tcpflow *t, const struct mt_addr *a)
+{
+	return t->o.vm.family != 0 && mt_addr_eq(a, &t->o.vm);
+}
+
+/* Extend a 32-bit sequence number next to a known extended one. */
+static uint64_t
+extend(uint64_t near, uint32_t seq)
+{
+	return near + (uint64_t)(int64_t)(int32_t)(seq - (uint32_t)near);
+}
+
+/* An ack from the peer for h's data. */
+static void
+on_ack(struct half *h, uint32_t ack32, mt_ns ts)
+{
+	uint64_t ack;
+
+	if (!h->have_data)
+		return;
+	ack = extend(h->snd_max, ack32);
+	if (h->fin && ack == h->snd_max + 1)
+		ack = h->snd_max;	/* the FIN's sequence number, not data */
+	if (ack > h->snd_max)	/* acks what we never saw: capture missed it */
+		h->snd_max = ack;
+	if (h->have_ack && ack <= h->acked)
+		return;
+	if (h->have_ack || ack > h->base) {
+		/* New data acknowledged: a stall, if any, ends here. */
+		if (h->progress != MT_NS_NONE &&
+		    (h->stall_start == MT_NS_NONE ||
+		    ts - h->progress > h->stall_end - h->stall_start)) {
+			h->stall_start = h->progress;
+			h->stall_end = ts;
+			h->stall_retrans = h->retrans - h->retrans_at_progress;
+		}
+		h->progress = ack < h->snd_max ? ts : MT_NS_NONE;
+		h->retrans_at_progress = h->retrans;
+	}
+	h->acked = ack;
+	h->have_ack = 1;
+}
+
+/* A data segment of h: returns the new bytes it adds. */
+static uint64_t
+on_data(struct half *h, const struct pkt *p)
+{
+	uint64_t start, end, added = 0;
+
+	if (!h->have_data) {
+		/* Extended values start far from 0 so they can move back. */
+		h->have_data = 1;
+		h->base = ((uint64_t)1 << 32) +
+		    (h->syn_seen ? (uint32_t)(h->isn + 1) : p->tcp_seq);
+		start = extend(h->base, p->tcp_seq);
+		if (start < h->base)
+			h->base = start;
+		h->snd_max = h->base;
+		h->first_data = p->ts;
+		h->stall_start = h->stall_end = MT_NS_NONE;
+		h->progress = MT_NS_NONE;
+		if (start == h->base && has_magic(p))
+			h->magic = h->migration = 1;
+	} else
+		start = extend(h->snd_max, p->tcp_seq);
+	end = start + p->l4_payload_len;
+	h->segments++;
+	h->last_data = p->ts;
+	if (start < h->snd_max) {
+		/* Old sequence space sent again (a keep-alive probe of one
+		 * byte just below snd_max is not a retransmission). */
+		if (!(p->l4_payload_len <= 1 && end == h->snd_max))
+			h->retrans++;
+	}
+	if (end > h->snd_max) {
+		if (h->progress == MT_NS_NONE &&
+		    (!h->have_ack || h->acked >= h->snd_max))
+			h->progress = p->ts;	/* data outstanding from now */
+		added = end - h->snd_max;
+		h->snd_max = end;
+	}
+	return added;
+}
+
+int
+tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
+{
+	struct flow_key k;
+	struct flow *f;
+	struct half *h, *peer;
+	int s, created;
+	uint64_t added = 0;
+
+	*new_mig_bytes = 0;
+	if (!(p->layers & PKT_L_TCP))
+		return 0;
+	s = make_key(p, &k);
+	f = htab_get(t->flows, &k);
+	if (f == NULL) {
+		int vm = is_vm(t, &p->ip_src) || is_vm(t, &p->ip_dst);
+		if (!vm && !in_range(t, p->sport) && !in_range(t, p->dport) &&
+		    !(p->l4_payload_len > 0 && has_magic(p)))
+			return 0;	/* not a flow we measure */
+		f = htab_put(t->flows, &k, &created);
+		if (f == NULL)
+			return -1;
+		f->involves_vm = vm;
+	}
+	h = &f->h[s];
+	peer = &f->h[!s];
+	f->last_ts = p->ts;
+	if (p->tcp_flags & TCPF_SYN) {
+		h->syn_seen = 1;
+		h->isn = p->tcp_seq;
+	}
+	if ((p->tcp_flags & TCPF_ACK) && !(p->tcp_flags & TCPF_RST)) {
+		on_ack(peer, p->tcp_ack, p->ts);
+		/* Zero window: the receiver (this side) stops the peer. */
+		if (p->tcp_win == 0 && !(p->tcp_flags & TCPF_SYN)) {
+			if (!peer->zero)
+				peer->zero_windows++;
+			peer->zero = 1;
+		} else
+			peer->zero = 0;
+	}
+	if (p->tcp_flags & TCPF_FIN)
+		h->fin = 1;
+	if (p->l4_payload_len > 0 && !(p->tcp_flags & TCPF_SYN)) {
+		added = on_data(h, p);
+		if (!h->migration && in_range(t, p->dport))
+			h->migration = 1;
+		if (h->migration) {
+			*new_mig_bytes = added;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+cmp_first(const void *a, const void *b)
+{
+	const struct tcp_dir_info *x = a, *y = b;
+
+	if (x->first_data != y->first_data)
+		return x->first_data < y->first_data ? -1 : 1;
+	return (x->sport > y->sport) - (x->sport < y->sport);
+}
+
+int
+tcpflow_list(struct tcpflow *t, struct tcp_dir_info **out, size_t *n)
+{
+	size_t it = 0, cnt = 0;
+	const void *key;
+	struct flow *f;
+	struct tcp_dir_info *v;
+
+	v = calloc(2 * htab_count(t->flows) + 1, sizeof(*v));
+	if (v == NULL)
+		return -1;
+	while ((f = htab_next(t->flows, &it, &key)) != NULL) {
+		const struct flow_key *k = key;
+		for (int s = 0; s < 2; s++) {
+			const struct half *h = &f->h[s];
+			struct tcp_dir_info *d;
+			if (!h->have_data)
+				continue;
+			d = &v[cnt];
+			d->stall_start = h->stall_start;
+			d->stall_end = h->stall_end;
+			d->stall_retrans = h->stall_retrans;
+			/* A stall still open when the capture ends. */
+			if (h->progress != MT_NS_NONE && h->snd_max > h->acked &&
+			    (d->stall_start == MT_NS_NONE ||
+			    f->last_ts - h->progress > d->stall_end - d->stall_start)) {
+				d->stall_start = h->progress;
+				d->stall_end = f->last_ts;
+				d->stall_retrans = h->retrans - h->retrans_at_progress;
+			}
+			cnt++;
+			d->src.family = d->dst.family = k->fam;
+			memcpy(d->src.a, k->addr[s], alen(k->fam));
+			memcpy(d->dst.a, k->addr[!s], alen(k->fam));
+			d->sport = k->port[s];
+			d->dport = k->port[!s];
+			d->migration = h->migration;
+			d->magic = h->magic;
+			d->involves_vm = f->involves_vm;
+			d->bytes = h->snd_max - h->base;
+			d->segments = h->segments;
+			d->retrans = h->retrans;
+			d->zero_windows = h->zero_windows;
+			d->first_data = h->first_data;
+			d->last_data = h->last_data;
+		}
+	}
+	qsort(v, cnt, sizeof(*v), cmp_first);
+	*out = v;
+	*n = cnt;
+	return 0;
+}

@@ -1,0 +1,102 @@
+/* timeline.c: a growable array of fixed-width bins. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "timeline.h"
+
+struct timeline {
+	mt_ns width, start;
+	struct tbin *bins;
+	size_t n, cap;
+};
+
+struct timeline *
+timeline_new(mt_ns width)
+{
+	struct timeline *t;
+
+	if (width <= 0)
+		return NULL;
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return NULL;
+	t->width = width;
+	t->start = MT_NS_NONE;
+	return t;
+}
+
+void
+timeline_free(struct timeline *t)
+{
+	if (t == NULL)
+		return;
+	free(t->bins);
+	free(t);
+}
+
+void
+timeline_set_start(struct timeline *t, mt_ns start)
+{
+	t->start = start;
+}
+
+int
+timeline_add(struct timeline *t, mt_ns ts, enum tl_field f, uint64_t n)
+{
+	size_t i;
+	struct tbin *b;
+
+	if (t->start == MT_NS_NONE)
+		t->start = ts;
+	i = ts <= t->start ? 0 : (size_t)((ts - t->start) / t->width);
+	if (i >= t->n) {
+		if (i >= t->cap) {
+			size_t ncap = t->cap ? t->cap : 256;
+			struct tbin *nb;
+			while (ncap <= i)
+				ncap *= 2;
+			nb = realloc(t->bins, ncap * sizeof(*nb));
+			if (nb == NULL)
+				return -1;
+			t->bins = nb;
+			t->cap = ncap;
+		}
+		memset(t->bins + t->n, 0, (i + 1 - t->n) * sizeof(*t->bins));
+		t->n = i + 1;
+	}
+	b = &t->bins[i];
+	switch (f) {
+	case TL_STREAM_BYTES: b->stream_bytes += n; break;
+	case TL_STREAM_FRAME_BYTES: b->stream_frame_bytes += n; break;
+	case TL_PROBE_SENT: b->probes_sent += (uint32_t)n; break;
+	case TL_PROBE_ANSWERED: b->probes_answered += (uint32_t)n; break;
+	case TL_ANNOUNCE: b->announces += (uint32_t)n; break;
+	}
+	return 0;
+}
+
+mt_ns
+timeline_start(const struct timeline *t)
+{
+	return t->start;
+}
+
+mt_ns
+timeline_width(const struct timeline *t)
+{
+	return t->width;
+}
+
+size_t
+timeline_count(const struct timeline *t)
+{
+	return t->n;
+}
+
+const struct tbin *
+timeline_bins(const struct timeline *t)
+{
+	return t->bins;
+}

@@ -1,0 +1,45 @@
+/*
+ * timeline.h: fixed-width time bins from the first packet of a run, each
+ * counting migration-stream bytes, probes sent and answered, and
+ * announces: the CSV timeline and the throughput-over-time measures.
+ *
+ * Ownership: timeline_new() -> timeline_free(). Bins grow with the span
+ * of the capture (one bin per width), not with its packet count.
+ */
+#ifndef MT_TIMELINE_H
+#define MT_TIMELINE_H
+
+#include "mt.h"
+
+struct tbin {
+	uint64_t stream_bytes;		/* new sequence-space payload bytes */
+	uint64_t stream_frame_bytes;	/* link frames of the stream (utilisation) */
+	uint32_t probes_sent;
+	uint32_t probes_answered;
+	uint32_t announces;
+};
+
+enum tl_field { TL_STREAM_BYTES, TL_STREAM_FRAME_BYTES, TL_PROBE_SENT, TL_PROBE_ANSWERED, TL_ANNOUNCE };
+
+struct timeline;
+
+/* Bins of 'width' ns; the first event fixes bin 0's start. */
+struct timeline *timeline_new(mt_ns width);
+void timeline_free(struct timeline *t);
+
+/*
+ * Count n in the bin holding ts. Events before the start (a later file of
+ * a merge never goes back, but a user may give an explicit start) are put
+ * in bin 0. Return 0, or -1 when out of memory.
+ */
+int timeline_add(struct timeline *t, mt_ns ts, enum tl_field f, uint64_t n);
+
+/* Fix bin 0's start (before any timeline_add). */
+void timeline_set_start(struct timeline *t, mt_ns start);
+
+mt_ns timeline_start(const struct timeline *t);	/* MT_NS_NONE if empty */
+mt_ns timeline_width(const struct timeline *t);
+size_t timeline_count(const struct timeline *t);
+const struct tbin *timeline_bins(const struct timeline *t);
+
+#endif /* MT_TIMELINE_H */
