@@ -62,7 +62,10 @@ json_t *analysis_to_json(const struct analysis *a);
  */
 int analysis_status(const struct analysis *a);
 
-/* Text report and CSV timeline writers. */
+/*
+ * Text report (the measures; notes are in the JSON document's "notes")
+ * and CSV timeline writers.
+ */
 void analysis_write_text(const struct analysis *a, FILE *f);
 void analysis_write_csv(const struct analysis *a, FILE *f);
 

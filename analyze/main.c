@@ -13,6 +13,9 @@
 #include <unistd.h>
 
 #include "analysis.h"
+#include "explain_report.h"
+#include "jobstats.h"
+#include "rundir.h"
 
 static const char *progname = "migtrace-analyze";
 
@@ -26,9 +29,13 @@ usage(FILE *f)
 {
 	fprintf(f,
 "Usage: %s [options] FILE...\n"
+"       %s [options] RUNDIR\n"
 "Measure the service interruption and the migration stream of a VM live\n"
 "migration from packet captures (pcap or pcapng; several files are merged\n"
-"by time, e.g. the external-network and the management-network capture).\n"
+"by time, e.g. the external-network and the management-network capture),\n"
+"and explain it with libvirt's job statistics. RUNDIR is a directory left\n"
+"by migtrace-capture -o or lab/lab run: its captures, jobstats.json or\n"
+"domjobinfo text, and manifest.\n"
 "\n"
 "Options:\n"
 "  --vm ADDR            the VM's IP or MAC address (default: found automatically)\n"
@@ -37,6 +44,17 @@ usage(FILE *f)
 "  --link RATE          link rate for utilisation and the bottleneck verdict\n"
 "                       (e.g. 100M, 1G, 100mbit)\n"
 "  --mig-ports LO-HI    migration stream ports (default: 49152-49215)\n"
+"\n"
+"Job statistics (split the downtime, crosscheck, pre-copy model):\n"
+"  --jobstats FILE      virsh domjobinfo --completed text (default or\n"
+"                       --rawstats), or jobstats.json from migtrace-capture\n"
+"  --libvirt URI        fetch the completed job live (with --domain)\n"
+"  --domain NAME        the migrated domain\n"
+"  --downtime-limit D   the switchover limit of the model (default 300ms;\n"
+"                       a plain number is ms, as virsh migrate-setmaxdowntime)\n"
+"  --what-if-link RATE  predict the migration on another link (e.g. 1G)\n"
+"\n"
+"Output:\n"
 "  --format FMT         text (default), json, or csv (the timeline)\n"
 "  -o, --output DIR     also write report.txt, report.json and timeline.csv to DIR\n"
 "  -q, --quiet          no report on stdout (with -o)\n"
@@ -47,7 +65,7 @@ usage(FILE *f)
 "Durations take a unit: ns, us, ms, s (default s). Exit status: 0 success,\n"
 "1 usage error, 2 unreadable or invalid input, 3 no VM found (use --vm),\n"
 "4 no migration stream found. See migtrace-analyze(1).\n",
-	    progname);
+	    progname, progname);
 }
 
 static void
@@ -84,6 +102,22 @@ parse_ports(const char *s, uint16_t *lo, uint16_t *hi)
 	return 0;
 }
 
+/* The text report: measures, then what job statistics explain, then notes. */
+static void
+write_text(const struct analysis *a, const json_t *doc, FILE *f)
+{
+	json_t *notes = json_object_get(doc, "notes"), *n;
+	size_t i;
+
+	analysis_write_text(a, f);
+	explain_write_text(doc, f);
+	if (json_array_size(notes) > 0) {
+		fprintf(f, "\nNotes\n");
+		json_array_foreach(notes, i, n)
+			fprintf(f, "  - %s\n", json_string_value(n));
+	}
+}
+
 /* Write a file under dir with one writer; one error line on failure. */
 static int
 write_out(const char *dir, const char *name, const struct analysis *a,
@@ -104,7 +138,7 @@ write_out(const char *dir, const char *name, const struct analysis *a,
 	} else if (fmt == FMT_CSV)
 		analysis_write_csv(a, f);
 	else
-		analysis_write_text(a, f);
+		write_text(a, doc, f);
 	bad = ferror(f);
 	if (fclose(f) != 0 || bad) {
 		fprintf(stderr, "%s: %s: write failed: %s\n", progname, path,
@@ -119,7 +153,8 @@ main(int argc, char **argv)
 {
 	enum {
 		OPT_VM = 256, OPT_MIN_GAP, OPT_BIN, OPT_LINK, OPT_MIG_PORTS,
-		OPT_FORMAT, OPT_NO_PROGRESS,
+		OPT_FORMAT, OPT_NO_PROGRESS, OPT_JOBSTATS, OPT_LIBVIRT,
+		OPT_DOMAIN, OPT_DOWNTIME_LIMIT, OPT_WHAT_IF_LINK,
 	};
 	static const struct option longopts[] = {
 		{ "vm", required_argument, NULL, OPT_VM },
@@ -128,6 +163,11 @@ main(int argc, char **argv)
 		{ "link", required_argument, NULL, OPT_LINK },
 		{ "mig-ports", required_argument, NULL, OPT_MIG_PORTS },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "jobstats", required_argument, NULL, OPT_JOBSTATS },
+		{ "libvirt", required_argument, NULL, OPT_LIBVIRT },
+		{ "domain", required_argument, NULL, OPT_DOMAIN },
+		{ "downtime-limit", required_argument, NULL, OPT_DOWNTIME_LIMIT },
+		{ "what-if-link", required_argument, NULL, OPT_WHAT_IF_LINK },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
@@ -141,9 +181,18 @@ main(int argc, char **argv)
 	int quiet = 0, c, status;
 	char errbuf[MT_ERRBUF_SIZE];
 	struct analysis *a;
+	struct explain_opts eo;
+	struct jobstats *js = NULL;
+	struct rundir rd;
+	const char *jobstats_path = NULL, *libvirt_uri = NULL, *domain = NULL;
+	int explain = 0, nfiles;
+	char **files;
+	struct stat st;
 	json_t *doc;
 
 	analysis_opts_init(&o);
+	explain_opts_init(&eo);
+	memset(&rd, 0, sizeof(rd));
 	o.progress = 1;
 	o.warn = warn_cb;
 	while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
@@ -182,6 +231,24 @@ main(int argc, char **argv)
 			else
 				return usage_error("--format: '%s' is not text, json or csv", optarg);
 			break;
+		case OPT_JOBSTATS:
+			jobstats_path = optarg;
+			break;
+		case OPT_LIBVIRT:
+			libvirt_uri = optarg;
+			break;
+		case OPT_DOMAIN:
+			domain = optarg;
+			break;
+		case OPT_DOWNTIME_LIMIT:
+			if (explain_parse_limit(optarg, &eo.downtime_limit_s) < 0)
+				return usage_error("--downtime-limit: '%s' is not a duration (e.g. 300ms, 500)", optarg);
+			break;
+		case OPT_WHAT_IF_LINK:
+			if (mt_parse_rate(optarg, &eo.what_if_link_bps) < 0)
+				return usage_error("--what-if-link: '%s' is not a rate (e.g. 1G)", optarg);
+			explain = 1;
+			break;
 		case 'o':
 			outdir = optarg;
 			break;
@@ -206,18 +273,68 @@ main(int argc, char **argv)
 		return usage_error("%s", "no capture file given");
 	if (quiet && outdir == NULL)
 		return usage_error("%s", "--quiet needs -o DIR (otherwise nothing is written)");
+	if ((libvirt_uri == NULL) != (domain == NULL))
+		return usage_error("%s", "--libvirt and --domain go together");
+	if (libvirt_uri != NULL && jobstats_path != NULL)
+		return usage_error("%s", "give --jobstats or --libvirt, not both");
+
+	files = argv + optind;
+	nfiles = argc - optind;
+	if (nfiles == 1 && stat(files[0], &st) == 0 && S_ISDIR(st.st_mode)) {
+		/* A run directory: its captures, job statistics, factors. */
+		if (rundir_open(files[0], &o, &rd, errbuf) < 0) {
+			fprintf(stderr, "%s: %s\n", progname, errbuf);
+			return MT_EXIT_INPUT;
+		}
+		files = rd.files;
+		nfiles = rd.nfiles;
+		if (o.link_bps == 0)
+			o.link_bps = rd.link_bps;
+		if (jobstats_path == NULL && libvirt_uri == NULL) {
+			js = rd.js;
+			rd.js = NULL;
+		}
+		explain = 1;
+	}
+	if (jobstats_path != NULL) {
+		js = jobstats_load(jobstats_path, warn_cb, NULL, errbuf);
+		if (js == NULL) {
+			fprintf(stderr, "%s: %s\n", progname, errbuf);
+			rundir_close(&rd);
+			return MT_EXIT_INPUT;
+		}
+	} else if (libvirt_uri != NULL) {
+		js = jobstats_fetch(libvirt_uri, domain, warn_cb, NULL, errbuf);
+		if (js == NULL) {
+			fprintf(stderr, "%s: %s\n", progname, errbuf);
+			rundir_close(&rd);
+			return MT_EXIT_INPUT;
+		}
+	}
+	if (js != NULL)
+		explain = 1;
 	if (outdir != NULL && mkdir(outdir, 0755) < 0 && errno != EEXIST) {
 		fprintf(stderr, "%s: %s: %s\n", progname, outdir, strerror(errno));
+		jobstats_free(js);
+		rundir_close(&rd);
 		return MT_EXIT_INPUT;
 	}
 
-	a = analysis_run(&o, argv + optind, argc - optind, errbuf);
+	a = analysis_run(&o, files, nfiles, errbuf);
 	if (a == NULL) {
 		fprintf(stderr, "%s: %s\n", progname, errbuf);
+		jobstats_free(js);
+		rundir_close(&rd);
 		return MT_EXIT_INPUT;
 	}
 	doc = analysis_to_json(a);
 	status = analysis_status(a);
+	if (explain && explain_add_json(doc, js, &eo, errbuf) < 0) {
+		fprintf(stderr, "%s: %s\n", progname, errbuf);
+		status = MT_EXIT_INPUT;
+	}
+	if (rd.files != NULL)
+		rundir_annotate(doc, argv[optind], &rd);
 	if (!quiet) {
 		if (fmt == FMT_JSON) {
 			json_dumpf(doc, stdout, JSON_FLAGS);
@@ -225,7 +342,7 @@ main(int argc, char **argv)
 		} else if (fmt == FMT_CSV)
 			analysis_write_csv(a, stdout);
 		else
-			analysis_write_text(a, stdout);
+			write_text(a, doc, stdout);
 		fflush(stdout);
 	}
 	if (outdir != NULL &&
@@ -244,5 +361,7 @@ main(int argc, char **argv)
 		    progname, argv[optind]);
 	json_decref(doc);
 	analysis_free(a);
+	jobstats_free(js);
+	rundir_close(&rd);
 	return status;
 }

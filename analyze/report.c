@@ -366,11 +366,6 @@ analysis_write_text(const struct analysis *a, FILE *f)
 			    "no: the link was not the limit", a->full_bins, a->inside_bins);
 		}
 	}
-	if (a->nnotes > 0) {
-		fprintf(f, "\nNotes\n");
-		for (size_t i = 0; i < a->nnotes; i++)
-			fprintf(f, "  - %s\n", a->notes[i]);
-	}
 }
 
 /* ---- CSV ----------------------------------------------------------- */
