@@ -6,7 +6,9 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,18 +60,47 @@ analysis_free(struct analysis *a)
 	free(a);
 }
 
+/*
+ * What a run reads: capture files, or (analysis_run_mem) one capture held
+ * in memory. Each pass opens the input afresh.
+ */
+struct input {
+	char *const *files;
+	int nfiles;
+	const uint8_t *data;	/* non-NULL: one capture in memory */
+	size_t size;
+};
+
 static struct srcset *
-open_all(const struct analysis_opts *o, char *const *files, int nfiles,
-    char *errbuf)
+open_all(const struct analysis_opts *o, const struct input *in, char *errbuf)
 {
 	struct srcset *s = srcset_new(o->warn, o->warn_ctx);
+	FILE *fp;
 
 	if (s == NULL) {
 		snprintf(errbuf, MT_ERRBUF_SIZE, "out of memory");
 		return NULL;
 	}
-	for (int i = 0; i < nfiles; i++)
-		if (srcset_add(s, files[i], errbuf) < 0) {
+	if (in->data != NULL) {
+		/*
+		 * A fresh FILE per pass: libpcap owns (and closes) it. "r"
+		 * never writes, so casting the const away is safe.
+		 */
+		fp = fmemopen((void *)(uintptr_t)in->data, in->size, "r");
+		if (fp == NULL) {
+			snprintf(errbuf, MT_ERRBUF_SIZE, "%s: cannot open "
+			    "(%s)", in->files[0], strerror(errno));
+			srcset_free(s);
+			return NULL;
+		}
+		if (srcset_add_fp(s, in->files[0], fp, errbuf) < 0) {
+			srcset_free(s);
+			return NULL;
+		}
+		return s;
+	}
+	for (int i = 0; i < in->nfiles; i++)
+		if (srcset_add(s, in->files[i], errbuf) < 0) {
 			srcset_free(s);
 			return NULL;
 		}
@@ -123,15 +154,22 @@ progress_end(struct progress *pr)
 
 /* Pass 1: find the VM when the user did not give its IP address. */
 static int
-find_vm(struct analysis *a, char *const *files, int nfiles, char *errbuf)
+find_vm(struct analysis *a, const struct input *in, char *errbuf)
 {
-	struct srcset *s = open_all(&a->o, files, nfiles, errbuf);
-	struct vmfind *vf = vmfind_new();
+	/* No warnings here: the second pass reads the same files and says
+	 * everything once. */
+	struct analysis_opts quiet = a->o;
+	struct srcset *s;
+	struct vmfind *vf;
 	struct vm_choice given;
 	struct progress pr;
 	struct pkt p;
 	uint64_t n = 0;
 	int r;
+
+	quiet.warn = NULL;
+	s = open_all(&quiet, in, errbuf);
+	vf = vmfind_new();
 
 	if (s == NULL || vf == NULL) {
 		if (s != NULL)
@@ -391,12 +429,13 @@ summarise(struct analysis *a)
 		    a->o.mig_port_lo, a->o.mig_port_hi);
 }
 
-struct analysis *
-analysis_run(const struct analysis_opts *o, char *const *files, int nfiles,
-    char *errbuf)
+static struct analysis *
+run(const struct analysis_opts *o, const struct input *in, char *errbuf)
 {
 	struct analysis *a = calloc(1, sizeof(*a));
 	struct srcset *s = NULL;
+	char *const *files = in->files;
+	int nfiles = in->nfiles;
 
 	if (a == NULL) {
 		snprintf(errbuf, MT_ERRBUF_SIZE, "out of memory");
@@ -410,9 +449,9 @@ analysis_run(const struct analysis_opts *o, char *const *files, int nfiles,
 		a->vm.mac = o->vm_mac;
 		a->vm.have_mac = o->vm_mac_given;
 		snprintf(a->vm.reason, sizeof(a->vm.reason), "given with --vm");
-	} else if (find_vm(a, files, nfiles, errbuf) < 0)
+	} else if (find_vm(a, in, errbuf) < 0)
 		goto fail;
-	if ((s = open_all(o, files, nfiles, errbuf)) == NULL)
+	if ((s = open_all(o, in, errbuf)) == NULL)
 		goto fail;
 	if (measure(a, s, errbuf) < 0)
 		goto fail;
@@ -437,6 +476,27 @@ fail:
 	srcset_free(s);
 	analysis_free(a);
 	return NULL;
+}
+
+struct analysis *
+analysis_run(const struct analysis_opts *o, char *const *files, int nfiles,
+    char *errbuf)
+{
+	struct input in = { .files = files, .nfiles = nfiles };
+
+	return run(o, &in, errbuf);
+}
+
+struct analysis *
+analysis_run_mem(const struct analysis_opts *o, const char *name,
+    const uint8_t *data, size_t size, char *errbuf)
+{
+	char *names[1] = { (char *)(uintptr_t)name };
+	/* fmemopen() of 0 bytes: any non-NULL pointer reads as empty. */
+	struct input in = { .files = names, .nfiles = 1,
+	    .data = data != NULL ? data : (const uint8_t *)"", .size = size };
+
+	return run(o, &in, errbuf);
 }
 
 int

@@ -48,6 +48,15 @@ struct analysis;	/* opaque result of one run */
  */
 struct analysis *analysis_run(const struct analysis_opts *o,
     char *const *files, int nfiles, char *errbuf);
+
+/*
+ * The same for one capture held in memory (size bytes at data; name
+ * stands for the file in messages and the report). The bytes reach
+ * libpcap through fmemopen(), a fresh stream per pass, and are not
+ * copied: they must stay valid until the call returns. For the fuzzers.
+ */
+struct analysis *analysis_run_mem(const struct analysis_opts *o,
+    const char *name, const uint8_t *data, size_t size, char *errbuf);
 void analysis_free(struct analysis *a);
 
 /*

@@ -209,6 +209,10 @@ on_reply(struct echo *e, const struct pkt *p)
 {
 	uint32_t key = (uint32_t)p->icmp_id << 16 | p->icmp_seq;
 
+	/* A request older than the timeout is lost, even when no later
+	 * request came to expire it: it matches no reply. */
+	if (expire(e, p->ts) < 0)
+		return -1;
 	if (htab_del(e->pending, &key))
 		e->matched++;
 	e->replies++;
@@ -277,7 +281,8 @@ echo_result(struct echo *e, struct echo_result *out)
 	memset(out, 0, sizeof(*out));
 	if (expire(e, MT_NS_NONE) < 0)	/* whatever is still pending is lost */
 		return -1;
-	qsort(e->lost, e->nlost, sizeof(mt_ns), cmp_ns);
+	if (e->nlost > 1)	/* e->lost is NULL when none was lost */
+		qsort(e->lost, e->nlost, sizeof(mt_ns), cmp_ns);
 
 	out->interval = e->nspacing > 0 ? median(e->spacing, e->nspacing) : MT_NS_NONE;
 	if (e->min_gap_opt > 0)

@@ -78,6 +78,13 @@ mt_mac_parse(const char *s, struct mt_mac *out)
 	int n;
 	char tail;
 
+	/* Six pairs of hex digits, exactly: %x alone would also take a
+	 * sign or leading blanks ("-1:54:..."). */
+	if (strlen(s) != 17)
+		return -1;
+	for (int i = 0; i < 17; i++)
+		if (i % 3 != 2 && !isxdigit((unsigned char)s[i]))
+			return -1;
 	n = sscanf(s, "%2x%c%2x%c%2x%c%2x%c%2x%c%2x%c", &v[0], &sep[0], &v[1],
 	    &sep[1], &v[2], &sep[2], &v[3], &sep[3], &v[4], &sep[4], &v[5], &tail);
 	if (n != 11)
@@ -126,7 +133,7 @@ mt_parse_rate(const char *s, double *bps)
 	 * a link rate is in bits, as tc and ethtool write it. */
 	if (*p != '\0' && strcasecmp(p, "bit") != 0 &&
 	    strcasecmp(p, "bit/s") != 0 && strcasecmp(p, "bps") != 0 &&
-	    strcasecmp(p, "b") != 0 && strcasecmp(p, "b/s") != 0)
+	    strcmp(p, "b") != 0 && strcmp(p, "b/s") != 0)	/* "B" is bytes */
 		return -1;
 	if (v * mult <= 0)
 		return -1;

@@ -3,7 +3,8 @@
  * ARP/RARP, IPv4/IPv6, TCP, UDP, ICMP/ICMPv6 echo).
  *
  * Link types: DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW (and
- * LINKTYPE_RAW 101, DLT 12/14), DLT_NULL / DLT_LOOP (REFERENCE.md 5).
+ * LINKTYPE_RAW 101, DLT 12/14; DLT_IPV4/IPV6 228/229 too), DLT_NULL /
+ * DLT_LOOP (REFERENCE.md 5). Choices for odd cases: top of pkt.c.
  * Byte counts come from the wire: pcap's len and the IP length fields,
  * never the captured length, because captures are headers-only.
  */
@@ -108,7 +109,10 @@ const char *pkt_dlt_name(int dlt);
 /*
  * Decode one frame of link type dlt. 'data' holds caplen bytes. Always
  * fills 'out' as far as the bytes allow (never reads past data+caplen)
- * and returns out->status. ts, wire_len, src are the caller's.
+ * and returns out->status. ts, wire_len, src are the caller's and kept;
+ * set wire_len before the call (0 if unknown): an IP length longer than
+ * the frame on the wire is then PKT_INVALID, and an IP length of 0
+ * (TSO/GSO) is taken from it.
  */
 int pkt_decode(int dlt, const uint8_t *data, uint32_t caplen, struct pkt *out);
 

@@ -1,3 +1,601 @@
-/* source.c: placeholder being written */
+/*
+ * source.c: open capture files through libpcap with nanosecond precision
+ * (REFERENCE.md 5), explain why one cannot be read, and merge any number
+ * of them by timestamp with a binary heap of one pending record per file.
+ *
+ * Buffers: libpcap hands out a pointer into its own per-handle buffer that
+ * stays valid until the next read on that handle. So nothing is copied:
+ * each file's pending record is left where libpcap put it, and the file
+ * whose record srcset_next() returned is read again only at the start of
+ * the following srcset_next() call. That keeps out->payload valid until
+ * then, as pkt.h promises, with no per-packet copy or allocation.
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <pcap/pcap.h>
+
 #include "source.h"
+
+/* Known first four bytes of a capture file, in file order. */
+static const uint32_t capture_magics[] = {
+	0xa1b2c3d4, 0xd4c3b2a1,	/* pcap, microseconds, BE / LE writer */
+	0xa1b23c4d, 0x4d3cb2a1,	/* pcap, nanoseconds */
+	0xa1b2cd34, 0x34cdb2a1,	/* Kuznetzov's modified pcap */
+	0x0a0d0d0a,		/* pcapng section header block */
+};
+
+struct srcfile {
+	/* Hot fields first: the merge touches these per packet. */
+	mt_ns ts;		/* the pending record, in libpcap's buffer */
+	uint32_t len, caplen;
+	const uint8_t *data;
+	pcap_t *p;		/* NULL once the file has ended */
+	int dlt;
+	int idx;		/* position in the set: pkt.src, tie-break */
+	mt_ns prev_ts;		/* previous record's timestamp, file order */
+	uint64_t nread;		/* records read, the pending one included */
+
+	char *path;
+	uint64_t size;		/* bytes on disk; 0 if unknown (a pipe) */
+	struct src_stats st;
+	int warned_backwards;
+	char err[PCAP_ERRBUF_SIZE];	/* why reading stopped, path-less */
+};
+
+struct srcset {
+	mt_warn_fn warn;
+	void *ctx;
+	struct srcfile **f;	/* one allocation each: stats pointers stay put */
+	int n, cap;
+	struct srcfile **heap;	/* open files, min (ts, idx) at heap[0] */
+	int hn;
+	int started;		/* srcset_next() was called */
+	int stale;		/* heap[0]'s record was handed out: read again */
+};
+
+static void
+warnf(struct srcset *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+warnf(struct srcset *s, const char *fmt, ...)
+{
+	char buf[MT_ERRBUF_SIZE];
+	va_list ap;
+
+	if (s->warn == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	s->warn(s->ctx, buf);
+}
+
+struct srcset *
+srcset_new(mt_warn_fn warn, void *ctx)
+{
+	struct srcset *s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->warn = warn;
+	s->ctx = ctx;
+	return s;
+}
+
+static void
+file_close(struct srcfile *f)
+{
+	if (f->p != NULL) {
+		pcap_close(f->p);
+		f->p = NULL;
+	}
+	f->data = NULL;
+}
+
+void
+srcset_free(struct srcset *s)
+{
+	if (s == NULL)
+		return;
+	for (int i = 0; i < s->n; i++) {
+		file_close(s->f[i]);
+		free(s->f[i]->path);
+		free(s->f[i]);
+	}
+	free(s->f);
+	free(s->heap);
+	free(s);
+}
+
+int
+srcset_count(const struct srcset *s)
+{
+	return s->n;
+}
+
+const struct src_stats *
+srcset_stats(const struct srcset *s, int i)
+{
+	if (i < 0 || i >= s->n)
+		return NULL;
+	return &s->f[i]->st;
+}
+
+/* ---------------------------------------------------------------------
+ * Reading one file.
+ */
+
+/*
+ * Read the next record of f into its pending slot. Return 1 with a
+ * record, 0 at the normal end, -1 on an error with f->err (without the
+ * path) filled in. The file is closed on 0 and -1.
+ */
+static inline int
+file_read(struct srcfile *f)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int r;
+
+	r = pcap_next_ex(f->p, &h, &data);
+	if (r == 1) {
+		/*
+		 * Opened with PCAP_TSTAMP_PRECISION_NANO, tv_usec holds
+		 * nanoseconds. pcapng timestamps are 64-bit and can
+		 * overflow int64 ns (past year 2262): a damaged file.
+		 */
+		if (__builtin_expect(h->ts.tv_sec > INT64_MAX / MT_NS_PER_S - 1 ||
+		    h->ts.tv_sec < INT64_MIN / MT_NS_PER_S + 1, 0)) {
+			snprintf(f->err, sizeof(f->err), "record %" PRIu64 ": timestamp "
+			    "out of range (%lld s)", f->nread + 1,
+			    (long long)h->ts.tv_sec);
+			file_close(f);
+			return -1;
+		}
+		f->ts = (mt_ns)h->ts.tv_sec * MT_NS_PER_S + h->ts.tv_usec;
+		f->len = h->len;
+		f->caplen = h->caplen;
+		f->data = data;
+		f->nread++;
+		return 1;
+	}
+	if (r == PCAP_ERROR_BREAK || r == 0) {
+		file_close(f);
+		return 0;
+	}
+	snprintf(f->err, sizeof(f->err), "%s", pcap_geterr(f->p));
+	file_close(f);
+	return -1;
+}
+
+/*
+ * Say what a read error means, with libpcap's words in brackets. 'first'
+ * is set when the error comes on the first record, at srcset_add() time,
+ * where it is an error of its own rather than the end of a file.
+ */
+static void
+explain_read_error(const struct srcfile *f, const char *lp, int first,
+    char *buf, size_t len)
+{
+	const char *rest = first ? "" : "; the rest of the file is skipped";
+	unsigned t;
+
+	if (sscanf(lp, "an interface has a type %u", &t) == 1)
+		snprintf(buf, len, "%s: pcapng file whose interfaces have "
+		    "different link types (%s, then %s; libpcap: %s): libpcap "
+		    "reads one link type per file, so capture one file per "
+		    "interface or split this one (editcap)%s", f->path,
+		    pkt_dlt_name(f->dlt), pkt_dlt_name((int)t), lp, rest);
+	else if (strncmp(lp, "an interface has a snapshot length", 34) == 0)
+		snprintf(buf, len, "%s: pcapng file whose interfaces have "
+		    "different snapshot lengths (libpcap: %s): libpcap needs "
+		    "one per file, so capture one file per interface%s",
+		    f->path, lp, rest);
+	else if (strstr(lp, "truncated") != NULL)
+		snprintf(buf, len, "%s: truncated last record after %" PRIu64
+		    " packets (libpcap: %s); keeping the packets before it",
+		    f->path, f->nread, lp);
+	else if (strstr(lp, "capture length") != NULL)
+		snprintf(buf, len, "%s: record %" PRIu64 " has an absurd "
+		    "captured length (libpcap: %s)%s", f->path, f->nread + 1,
+		    lp, rest);
+	else if (first)
+		snprintf(buf, len, "%s: cannot read the first record (%s)",
+		    f->path, lp);
+	else
+		snprintf(buf, len, "%s: read error after %" PRIu64 " packets "
+		    "(%s)%s", f->path, f->nread, lp, rest);
+}
+
+/*
+ * libpcap could not open path: find out why from the first bytes, for a
+ * message that tells the user what the file is.
+ */
+static void
+explain_magic(const char *path, const uint8_t *m, size_t n, const char *lp,
+    char *errbuf)
+{
+	uint32_t magic;
+	const char *hint = "";
+
+	if (n == 0) {
+		snprintf(errbuf, MT_ERRBUF_SIZE, "%s: empty file, not a "
+		    "capture file", path);
+		return;
+	}
+	if (n < 4) {
+		snprintf(errbuf, MT_ERRBUF_SIZE, "%s: not a capture file "
+		    "(only %zu bytes)", path, n);
+		return;
+	}
+	magic = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 |
+	    (uint32_t)m[2] << 8 | m[3];
+	for (size_t i = 0; i < sizeof(capture_magics) / sizeof(capture_magics[0]); i++)
+		if (magic == capture_magics[i]) {
+			snprintf(errbuf, MT_ERRBUF_SIZE, "%s: damaged capture "
+			    "file header (libpcap: %s)", path, lp);
+			return;
+		}
+	if (m[0] == 0x1f && m[1] == 0x8b)
+		hint = "; gzip-compressed? gunzip it first";
+	else if (magic == 0xfd377a58)
+		hint = "; xz-compressed? unxz it first";
+	else if (magic == 0x28b52ffd)
+		hint = "; zstd-compressed? unzstd it first";
+	snprintf(errbuf, MT_ERRBUF_SIZE, "%s: not a capture file (bad magic "
+	    "0x%08x%s)", path, magic, hint);
+}
+
+static void
+explain_open_error(const char *path, const char *lp, char *errbuf)
+{
+	uint8_t m[4];
+	size_t n;
+	FILE *fp;
+
+	if ((fp = fopen(path, "rb")) == NULL) {
+		snprintf(errbuf, MT_ERRBUF_SIZE, "%s: cannot open (%s)", path,
+		    strerror(errno));
+		return;
+	}
+	n = fread(m, 1, sizeof(m), fp);
+	fclose(fp);
+	explain_magic(path, m, n, lp, errbuf);
+}
+
+/* ---------------------------------------------------------------------
+ * The heap: file indices ordered by (pending timestamp, index).
+ */
+
+static inline int
+heap_less(const struct srcfile *a, const struct srcfile *b)
+{
+	if (a->ts != b->ts)
+		return a->ts < b->ts;
+	return a->idx < b->idx;
+}
+
+static void
+heap_up(struct srcset *s, int i)
+{
+	struct srcfile *x = s->heap[i];
+
+	while (i > 0) {
+		int parent = (i - 1) / 2;
+		if (!heap_less(x, s->heap[parent]))
+			break;
+		s->heap[i] = s->heap[parent];
+		i = parent;
+	}
+	s->heap[i] = x;
+}
+
+static void
+heap_down(struct srcset *s, int i)
+{
+	struct srcfile *x = s->heap[i];
+
+	for (;;) {
+		int c = 2 * i + 1;
+		if (c >= s->hn)
+			break;
+		if (c + 1 < s->hn && heap_less(s->heap[c + 1], s->heap[c]))
+			c++;
+		if (!heap_less(s->heap[c], x))
+			break;
+		s->heap[i] = s->heap[c];
+		i = c;
+	}
+	s->heap[i] = x;
+}
+
+/* ---------------------------------------------------------------------
+ * Adding files.
+ */
+
+static int add_handle(struct srcset *s, const char *path, pcap_t *p,
+    uint64_t size, char *errbuf);
+
+int
+srcset_add(struct srcset *s, const char *path, char *errbuf)
+{
+	char pcerr[PCAP_ERRBUF_SIZE];
+	struct stat sb;
+	uint64_t size = 0;
+	pcap_t *p;
+
+	if (s->started) {
+		snprintf(errbuf, MT_ERRBUF_SIZE, "%s: cannot add a file after "
+		    "reading has started", path);
+		return -1;
+	}
+	if (strcmp(path, "-") != 0) {
+		if (stat(path, &sb) < 0) {
+			if (errno == ENOENT)
+				snprintf(errbuf, MT_ERRBUF_SIZE, "%s: no such "
+				    "file", path);
+			else
+				snprintf(errbuf, MT_ERRBUF_SIZE, "%s: cannot "
+				    "open (%s)", path, strerror(errno));
+			return -1;
+		}
+		if (S_ISDIR(sb.st_mode)) {
+			snprintf(errbuf, MT_ERRBUF_SIZE, "%s: is a directory, "
+			    "not a capture file", path);
+			return -1;
+		}
+		if (S_ISREG(sb.st_mode)) {
+			if (sb.st_size == 0) {
+				snprintf(errbuf, MT_ERRBUF_SIZE, "%s: empty "
+				    "file, not a capture file", path);
+				return -1;
+			}
+			size = (uint64_t)sb.st_size;
+		}
+	}
+
+	pcerr[0] = '\0';
+	p = pcap_open_offline_with_tstamp_precision(path,
+	    PCAP_TSTAMP_PRECISION_NANO, pcerr);
+	if (p == NULL) {
+		explain_open_error(path, pcerr, errbuf);
+		return -1;
+	}
+	return add_handle(s, path, p, size, errbuf);
+}
+
+int
+srcset_add_fp(struct srcset *s, const char *name, FILE *fp, char *errbuf)
+{
+	char pcerr[PCAP_ERRBUF_SIZE];
+	uint8_t m[4];
+	size_t n;
+	pcap_t *p;
+
+	if (s->started) {
+		snprintf(errbuf, MT_ERRBUF_SIZE, "%s: cannot add a file after "
+		    "reading has started", name);
+		fclose(fp);
+		return -1;
+	}
+	pcerr[0] = '\0';
+	p = pcap_fopen_offline_with_tstamp_precision(fp,
+	    PCAP_TSTAMP_PRECISION_NANO, pcerr);
+	if (p == NULL) {
+		/* libpcap leaves fp open on failure: the first bytes say why. */
+		if (fseek(fp, 0, SEEK_SET) == 0) {
+			n = fread(m, 1, sizeof(m), fp);
+			explain_magic(name, m, n, pcerr, errbuf);
+		} else
+			snprintf(errbuf, MT_ERRBUF_SIZE, "%s: cannot read "
+			    "(libpcap: %s)", name, pcerr);
+		fclose(fp);
+		return -1;
+	}
+	return add_handle(s, name, p, 0, errbuf);
+}
+
+/*
+ * Add an open handle p (the set owns it from here, also on failure): check
+ * its link type, read its first record, put it in the heap.
+ */
+static int
+add_handle(struct srcset *s, const char *path, pcap_t *p, uint64_t size,
+    char *errbuf)
+{
+	char msg[MT_ERRBUF_SIZE];
+	struct srcfile *f = NULL;
+	int dlt, r;
+
+	dlt = pcap_datalink(p);
+	if (!pkt_dlt_supported(dlt)) {
+		const char *name = pcap_datalink_val_to_name(dlt);
+		snprintf(errbuf, MT_ERRBUF_SIZE, "%s: unsupported link type "
+		    "%d%s%s%s; migtrace reads EN10MB, LINUX_SLL, LINUX_SLL2, "
+		    "RAW, IPV4, IPV6, NULL and LOOP", path, dlt,
+		    name ? " (" : "", name ? name : "", name ? ")" : "");
+		pcap_close(p);
+		return -1;
+	}
+
+	if ((f = calloc(1, sizeof(*f))) == NULL ||
+	    (f->path = strdup(path)) == NULL)
+		goto nomem;
+	f->p = p;
+	f->dlt = dlt;
+	f->size = size;
+	f->st.path = f->path;
+	f->st.dlt = dlt;
+	f->st.first_ts = f->st.last_ts = MT_NS_NONE;
+
+	/*
+	 * Read the first record now: a pcapng file with mixed link types or
+	 * a bad first record fails here, with the file named, instead of
+	 * half-way through a merge. A first record cut short is treated as
+	 * any truncated last record: a warning, a file with no packets.
+	 */
+	f->idx = s->n;
+	r = file_read(f);
+	if (r < 0) {
+		explain_read_error(f, f->err, 1, msg, sizeof(msg));
+		if (strstr(f->err, "truncated") == NULL) {
+			snprintf(errbuf, MT_ERRBUF_SIZE, "%s", msg);
+			free(f->path);
+			free(f);
+			return -1;
+		}
+		f->st.damaged = 1;
+		warnf(s, "%s", msg);
+	}
+
+	if (s->n == s->cap) {
+		int cap = s->cap ? 2 * s->cap : 4;
+		struct srcfile **nf = realloc(s->f, (size_t)cap * sizeof(*nf));
+		struct srcfile **nh;
+		if (nf == NULL)
+			goto nomem_f;
+		s->f = nf;
+		if ((nh = realloc(s->heap, (size_t)cap * sizeof(*nh))) == NULL)
+			goto nomem_f;
+		s->heap = nh;
+		s->cap = cap;
+	}
+	s->f[s->n] = f;
+	if (r == 1) {
+		s->heap[s->hn] = f;
+		heap_up(s, s->hn++);
+	}
+	s->n++;
+	return 0;
+
+nomem_f:
+	file_close(f);
+	free(f->path);
+	free(f);
+	snprintf(errbuf, MT_ERRBUF_SIZE, "%s: out of memory", path);
+	return -1;
+nomem:
+	if (f != NULL)
+		free(f);
+	pcap_close(p);
+	snprintf(errbuf, MT_ERRBUF_SIZE, "%s: out of memory", path);
+	return -1;
+}
+
+/* ---------------------------------------------------------------------
+ * The merge.
+ */
+
+/* The file at the heap's root has ended (and is closed): drop it. */
+static void
+drop_root(struct srcset *s)
+{
+	struct srcfile *f = s->heap[0];
+	char msg[MT_ERRBUF_SIZE];
+
+	if (f->err[0] != '\0') {
+		f->st.damaged = 1;
+		explain_read_error(f, f->err, 0, msg, sizeof(msg));
+		warnf(s, "%s", msg);
+	}
+	s->heap[0] = s->heap[--s->hn];
+	if (s->hn > 0)
+		heap_down(s, 0);
+}
+
+/* Say once per file that its timestamps go backwards. */
+static void
+warn_backwards(struct srcset *s, struct srcfile *f)
+{
+	mt_ns d = f->prev_ts - f->ts;
+
+	f->warned_backwards = 1;
+	warnf(s, "%s: timestamps go backwards (record %" PRIu64 " is %"
+	    PRId64 ".%09" PRId64 " s earlier than the one before it); such "
+	    "records are counted and merged by their own timestamps",
+	    f->path, f->st.packets + 1, (int64_t)(d / MT_NS_PER_S),
+	    (int64_t)(d % MT_NS_PER_S));
+}
+
+int
+srcset_next(struct srcset *s, struct pkt *out, char *errbuf)
+{
+	struct srcfile *f;
+	struct src_stats *st;
+
+	(void)errbuf;		/* no fatal error is left: files fail alone */
+	s->started = 1;
+	if (s->stale) {
+		/* Only now may libpcap reuse the buffer out->payload was in. */
+		s->stale = 0;
+		if (__builtin_expect(file_read(s->heap[0]) == 1, 1)) {
+			if (s->hn > 1)
+				heap_down(s, 0);
+		} else {
+			drop_root(s);
+		}
+	}
+	if (s->hn == 0)
+		return 0;
+
+	f = s->heap[0];
+	s->stale = 1;
+	out->ts = f->ts;
+	out->wire_len = f->len;
+	out->src = f->idx;
+	(void)pkt_decode(f->dlt, f->data, f->caplen, out);
+
+	st = &f->st;
+	if (st->packets == 0) {
+		st->first_ts = st->last_ts = f->ts;
+	} else {
+		if (__builtin_expect(f->ts < f->prev_ts, 0)) {
+			st->backwards++;
+			if (!f->warned_backwards)
+				warn_backwards(s, f);
+		}
+		if (f->ts < st->first_ts)
+			st->first_ts = f->ts;
+		if (f->ts > st->last_ts)
+			st->last_ts = f->ts;
+	}
+	f->prev_ts = f->ts;
+	st->packets++;
+	st->bytes += f->len;
+	if (__builtin_expect(out->status != PKT_OK, 0)) {
+		if (out->status == PKT_TRUNCATED)
+			st->truncated++;
+		else
+			st->invalid++;
+	}
+	return 1;
+}
+
+void
+srcset_progress(const struct srcset *s, uint64_t *done, uint64_t *total)
+{
+	uint64_t d = 0, t = 0;
+
+	for (int i = 0; i < s->n; i++) {
+		const struct srcfile *f = s->f[i];
+		t += f->size;
+		if (f->p == NULL) {
+			d += f->size;
+		} else {
+			long pos = ftell(pcap_file(f->p));
+			if (pos > 0)
+				d += (uint64_t)pos < f->size ?
+				    (uint64_t)pos : f->size;
+		}
+	}
+	*done = d;
+	*total = t;
+}

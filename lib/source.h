@@ -10,6 +10,8 @@
 #ifndef MT_SOURCE_H
 #define MT_SOURCE_H
 
+#include <stdio.h>
+
 #include "mt.h"
 #include "pkt.h"
 
@@ -25,7 +27,7 @@ struct src_stats {
 	uint64_t invalid;	/* frames with a malformed header */
 	uint64_t backwards;	/* timestamps earlier than the previous one */
 	int damaged;		/* 1 if reading stopped on an error (see warnings) */
-	mt_ns first_ts, last_ts;
+	mt_ns first_ts, last_ts;	/* earliest, latest; MT_NS_NONE if no packets */
 };
 
 /*
@@ -39,15 +41,27 @@ void srcset_free(struct srcset *s);
  * Open a capture file and add it to the set. Return 0, or -1 with
  * errbuf set to "PATH: problem" (missing, a directory, not a capture file,
  * empty, unsupported link type, pcapng with mixed link types, ...).
+ * The first record is read here, so a file whose first record cannot be
+ * read fails here; a cut first record is only a warning (no packets).
+ * Files must all be added before the first srcset_next().
  */
 int srcset_add(struct srcset *s, const char *path, char *errbuf);
+
+/*
+ * The same for a capture already open as fp (e.g. fmemopen() of bytes in
+ * memory, for the fuzzers); name stands for the file in messages and
+ * stats. The set owns fp from this call on, also when it fails (fp is
+ * then closed). Same return and errbuf as srcset_add().
+ */
+int srcset_add_fp(struct srcset *s, const char *name, FILE *fp, char *errbuf);
 
 /* Number of files added. */
 int srcset_count(const struct srcset *s);
 
 /*
  * Give the next packet in timestamp order across all files (ties: lower
- * file index first), decoded into *out. Return 1 with a packet, 0 at the
+ * file index first), decoded into *out. out->payload points into libpcap's
+ * buffer and stays valid until the next srcset_next() call. Return 1 with a packet, 0 at the
  * end of every file, -1 on a fatal error (errbuf set). A read error in
  * one file (e.g. a truncated record) is a warning: that file ends, the
  * others go on, and its stats say damaged.

@@ -22,6 +22,7 @@ struct half {
 	uint64_t base;		/* extended seq of the first data byte */
 	uint64_t snd_max;	/* extended seq after the highest byte sent */
 	int fin;		/* a FIN was sent: it takes one sequence number */
+	uint64_t fin_seq;	/* extended seq of that FIN (if have_data) */
 	int have_ack;
 	uint64_t acked;		/* highest extended ack from the peer */
 	int zero;		/* peer advertises a zero window now */
@@ -130,8 +131,8 @@ on_ack(struct half *h, uint32_t ack32, mt_ns ts)
 	if (!h->have_data)
 		return;
 	ack = extend(h->snd_max, ack32);
-	if (h->fin && ack == h->snd_max + 1)
-		ack = h->snd_max;	/* the FIN's sequence number, not data */
+	if (h->fin && ack == h->fin_seq + 1)
+		ack = h->fin_seq;	/* the FIN's sequence number, not data */
 	if (ack > h->snd_max)	/* acks what we never saw: capture missed it */
 		h->snd_max = ack;
 	if (h->have_ack && ack <= h->acked)
@@ -185,8 +186,11 @@ on_data(struct half *h, const struct pkt *p)
 	}
 	if (end > h->snd_max) {
 		if (h->progress == MT_NS_NONE &&
-		    (!h->have_ack || h->acked >= h->snd_max))
+		    (!h->have_ack || h->acked >= h->snd_max)) {
 			h->progress = p->ts;	/* data outstanding from now */
+			/* Only retransmissions from here on are the stall's. */
+			h->retrans_at_progress = h->retrans;
+		}
 		added = end - h->snd_max;
 		h->snd_max = end;
 	}
@@ -234,16 +238,21 @@ tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
 		} else
 			peer->zero = 0;
 	}
-	if (p->tcp_flags & TCPF_FIN)
-		h->fin = 1;
 	if (p->l4_payload_len > 0 && !(p->tcp_flags & TCPF_SYN)) {
 		added = on_data(h, p);
 		if (!h->migration && in_range(t, p->dport))
 			h->migration = 1;
-		if (h->migration) {
-			*new_mig_bytes = added;
-			return 1;
-		}
+	}
+	/* After on_data, so a FIN with the first data has its base. The FIN
+	 * follows the segment's payload, which may lie past snd_max when the
+	 * capture missed segments. */
+	if ((p->tcp_flags & TCPF_FIN) && h->have_data) {
+		h->fin = 1;
+		h->fin_seq = extend(h->snd_max, p->tcp_seq) + p->l4_payload_len;
+	}
+	if (p->l4_payload_len > 0 && !(p->tcp_flags & TCPF_SYN) && h->migration) {
+		*new_mig_bytes = added;
+		return 1;
 	}
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* timeline.c: a growable array of fixed-width bins. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,8 +56,13 @@ timeline_add(struct timeline *t, mt_ns ts, enum tl_field f, uint64_t n)
 		if (i >= t->cap) {
 			size_t ncap = t->cap ? t->cap : 256;
 			struct tbin *nb;
-			while (ncap <= i)
+			while (ncap <= i) {
+				/* A hostile timestamp far away: the size would
+				 * overflow (and realloc(p, 0) would free p). */
+				if (ncap > SIZE_MAX / 2 / sizeof(*nb))
+					return -1;
 				ncap *= 2;
+			}
 			nb = realloc(t->bins, ncap * sizeof(*nb));
 			if (nb == NULL)
 				return -1;

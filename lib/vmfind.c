@@ -33,6 +33,16 @@ addr_key(const struct mt_addr *a)
 	return k;
 }
 
+/* 0.0.0.0 or ::, the address of a host that has none yet. */
+static int
+addr_unspecified(const struct mt_addr *a)
+{
+	for (size_t i = 0; i < (a->family == 4 ? 4u : 16u); i++)
+		if (a->a[i] != 0)
+			return 0;
+	return 1;
+}
+
 struct vmfind *
 vmfind_new(void)
 {
@@ -68,9 +78,10 @@ vmfind_add(struct vmfind *v, const struct pkt *p)
 
 	if (announce_add(v->ann, p) < 0)
 		return -1;
-	/* MAC -> IP from frames whose source MAC is known (Ethernet). */
+	/* MAC -> IP from frames whose source MAC is known (Ethernet); not
+	 * the unspecified address (DHCP from 0.0.0.0, DAD from ::). */
 	if ((p->layers & PKT_L_MAC) && (p->layers & PKT_L_IP) &&
-	    !mt_mac_is_zero(&p->mac_src)) {
+	    !mt_mac_is_zero(&p->mac_src) && !addr_unspecified(&p->ip_src)) {
 		struct mt_addr *ip = htab_put(v->mac_ip, &p->mac_src, &created);
 		if (ip == NULL)
 			return -1;
@@ -92,13 +103,28 @@ vmfind_add(struct vmfind *v, const struct pkt *p)
 	return 0;
 }
 
-/* The IP first seen with this MAC; 0 or -1. */
+/*
+ * The IP of this MAC: the one answering the most echo requests from it,
+ * else the first seen from it (which may be an IPv6 link-local address);
+ * 0 or -1.
+ */
 static int
 ip_of_mac(struct vmfind *v, const struct mt_mac *mac, struct mt_addr *ip)
 {
-	struct mt_addr *a = htab_get(v->mac_ip, mac);
+	struct mt_addr *a;
+	struct responder *r, *best = NULL;
+	size_t it = 0;
+	const void *key;
 
-	if (a == NULL)
+	while ((r = htab_next(v->responders, &it, &key)) != NULL)
+		if (r->have_mac && mt_mac_eq(&r->mac, mac) &&
+		    (best == NULL || r->replies > best->replies)) {
+			best = r;
+			memcpy(ip, key, sizeof(*ip));
+		}
+	if (best != NULL)
+		return 0;
+	if ((a = htab_get(v->mac_ip, mac)) == NULL)
 		return -1;
 	*ip = *a;
 	return 0;
@@ -179,6 +205,32 @@ vmfind_pick(struct vmfind *v, const struct vm_choice *given,
 		    mt_mac_str(&out->mac, macbuf, sizeof(macbuf)));
 		return 0;
 	}
+	/*
+	 * RARP is QEMU's own announce of a migrated guest (REFERENCE.md 2):
+	 * a host it names is a better guess than one that merely answers
+	 * echo requests.
+	 */
+	if (announce_only_rarp(v->ann, &rarp_mac, &nrarp) == 0) {
+		out->mac = rarp_mac;
+		out->have_mac = 1;
+		if (ip_of_mac(v, &rarp_mac, &out->ip) == 0) {
+			snprintf(out->reason, sizeof(out->reason),
+			    "%s has the only MAC announced by RARP (%s)%s",
+			    mt_addr_str(&out->ip, ipbuf, sizeof(ipbuf)),
+			    mt_mac_str(&rarp_mac, macbuf, sizeof(macbuf)),
+			    best != NULL ? "; it answers no echo requests" :
+			    "; no echo traffic");
+			return 0;
+		}
+		if (best == NULL) {
+			snprintf(out->reason, sizeof(out->reason),
+			    "no echo traffic; MAC %s is announced by RARP but "
+			    "sends no IP traffic",
+			    mt_mac_str(&rarp_mac, macbuf, sizeof(macbuf)));
+			return -1;
+		}
+		memset(out, 0, sizeof(*out));
+	}
 	if (best != NULL) {
 		out->ip = best_ip;
 		out->mac = best->mac;
@@ -189,22 +241,6 @@ vmfind_pick(struct vmfind *v, const struct vm_choice *given,
 		    mt_addr_str(&out->ip, ipbuf, sizeof(ipbuf)),
 		    (unsigned long long)best->replies, nresp,
 		    nresp == 1 ? "" : "s");
-		return 0;
-	}
-	if (announce_only_rarp(v->ann, &rarp_mac, &nrarp) == 0) {
-		out->mac = rarp_mac;
-		out->have_mac = 1;
-		if (ip_of_mac(v, &rarp_mac, &out->ip) < 0) {
-			snprintf(out->reason, sizeof(out->reason),
-			    "no echo traffic; MAC %s is announced by RARP but "
-			    "sends no IP traffic",
-			    mt_mac_str(&rarp_mac, macbuf, sizeof(macbuf)));
-			return -1;
-		}
-		snprintf(out->reason, sizeof(out->reason),
-		    "no echo traffic; %s has the only MAC announced by RARP (%s)",
-		    mt_addr_str(&out->ip, ipbuf, sizeof(ipbuf)),
-		    mt_mac_str(&rarp_mac, macbuf, sizeof(macbuf)));
 		return 0;
 	}
 	snprintf(out->reason, sizeof(out->reason), nrarp > 1 ?
