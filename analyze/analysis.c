@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -263,15 +264,13 @@ measure(struct analysis *a, struct srcset *s, char *errbuf)
 		    (uint64_t)p.ip_len + 14) < 0))
 			goto oom;
 		if (a->vm_found) {
-			if (echo_add(a->echo, &p) < 0)
-				goto oom;
-			if ((p.layers & PKT_L_ECHO) && p.echo == PKT_ECHO_REQUEST &&
-			    mt_addr_eq(&p.ip_dst, &a->vm.ip) &&
-			    timeline_add(a->tl, p.ts, TL_PROBE_SENT, 1) < 0)
-				goto oom;
-			if ((p.layers & PKT_L_ECHO) && p.echo == PKT_ECHO_REPLY &&
-			    mt_addr_eq(&p.ip_src, &a->vm.ip) &&
-			    timeline_add(a->tl, p.ts, TL_PROBE_ANSWERED, 1) < 0)
+			int e = echo_add(a->echo, &p), rarp;
+			struct mt_mac mac;
+			if (e < 0 ||
+			    (e == ECHO_NEW_REQUEST && timeline_add(a->tl, p.ts,
+			    TL_PROBE_SENT, 1) < 0) ||
+			    (e == ECHO_NEW_REPLY && timeline_add(a->tl, p.ts,
+			    TL_PROBE_ANSWERED, 1) < 0))
 				goto oom;
 			/* Learn the VM's MAC from its own frames, if not given. */
 			if (!a->vm.have_mac && (p.layers & PKT_L_MAC) &&
@@ -281,10 +280,8 @@ measure(struct analysis *a, struct srcset *s, char *errbuf)
 				a->vm.mac = p.mac_src;
 				a->vm.have_mac = 1;
 			}
-			if (a->vm.have_mac && (p.layers & PKT_L_ARP) &&
-			    mt_mac_eq(&p.arp_sha, &a->vm.mac) &&
-			    (p.ethertype == ETHERTYPE_RARP ||
-			    mt_addr_eq(&p.arp_spa, &p.arp_tpa)) &&
+			if (a->vm.have_mac && announce_frame(&p, &mac, &rarp) &&
+			    mt_mac_eq(&mac, &a->vm.mac) &&
 			    timeline_add(a->tl, p.ts, TL_ANNOUNCE, 1) < 0)
 				goto oom;
 			if (is_vm_frame(a, &p)) {
@@ -360,6 +357,11 @@ summarise(struct analysis *a)
 		    "interruption is its longest silence (no frame from %s)",
 		    mt_addr_str(&a->vm.ip, buf, sizeof(buf)));
 	}
+	if (a->vm_found && a->er.duplicates + a->er.reply_duplicates > 0)
+		analysis_note(a, "%llu probe requests and %llu replies were seen "
+		    "twice (one link captured at two places?); each counted once",
+		    (unsigned long long)a->er.duplicates,
+		    (unsigned long long)a->er.reply_duplicates);
 	for (size_t i = 0; i < a->ndirs; i++) {
 		const struct tcp_dir_info *d = &a->dirs[i];
 		if (!d->involves_vm || d->stall_start == MT_NS_NONE)
@@ -423,6 +425,11 @@ summarise(struct analysis *a)
 		else
 			a->bottleneck = a->utilisation >= 0.9;
 	}
+	if (timeline_dropped(a->tl) > 0)
+		analysis_note(a, "%" PRIu64 " events lie more than %zu bins "
+		    "after the first packet and are left out of the timeline "
+		    "(a timestamp far off? or widen --bin)",
+		    timeline_dropped(a->tl), (size_t)TIMELINE_MAX_BINS);
 	if (a->mig_flows == 0)
 		analysis_note(a, "no migration stream: no TCP flow begins with "
 		    "QEMU's magic \"QEVM\" or uses ports %u-%u (--mig-ports)",

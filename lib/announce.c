@@ -36,25 +36,35 @@ announce_free(struct announce *a)
 }
 
 int
+announce_frame(const struct pkt *p, struct mt_mac *mac, int *rarp)
+{
+	if (!(p->layers & PKT_L_ARP))
+		return 0;
+	if (p->ethertype == ETHERTYPE_RARP && p->arp_op == 3) {
+		/* QEMU fills sender and target hardware address with the
+		 * guest's MAC; the frame's source is the same. */
+		*mac = p->arp_sha;
+		*rarp = 1;
+		return 1;
+	}
+	if (p->ethertype == ETHERTYPE_ARP &&
+	    (p->arp_op == 1 || p->arp_op == 2) &&
+	    p->arp_spa.family == 4 && mt_addr_eq(&p->arp_spa, &p->arp_tpa)) {
+		*mac = p->arp_sha;
+		*rarp = 0;
+		return 1;
+	}
+	return 0;
+}
+
+int
 announce_add(struct announce *a, const struct pkt *p)
 {
 	struct announce_info *ai;
 	struct mt_mac mac;
 	int created, rarp;
 
-	if (!(p->layers & PKT_L_ARP))
-		return 0;
-	if (p->ethertype == ETHERTYPE_RARP && p->arp_op == 3) {
-		/* QEMU fills sender and target hardware address with the
-		 * guest's MAC; the frame's source is the same. */
-		mac = p->arp_sha;
-		rarp = 1;
-	} else if (p->ethertype == ETHERTYPE_ARP &&
-	    (p->arp_op == 1 || p->arp_op == 2) &&
-	    p->arp_spa.family == 4 && mt_addr_eq(&p->arp_spa, &p->arp_tpa)) {
-		mac = p->arp_sha;
-		rarp = 0;
-	} else
+	if (!announce_frame(p, &mac, &rarp))
 		return 0;
 	ai = htab_put(a->macs, &mac, &created);
 	if (ai == NULL)

@@ -24,6 +24,13 @@ struct announce;
 struct announce *announce_new(void);	/* NULL when out of memory */
 void announce_free(struct announce *a);
 
+/*
+ * Is p an announce? Return 1 with *mac set to the MAC announced and *rarp
+ * to 1 for a RARP announce (opcode 3), 0 for a gratuitous ARP (request or
+ * reply whose sender IP is the target IP); return 0 for anything else.
+ */
+int announce_frame(const struct pkt *p, struct mt_mac *mac, int *rarp);
+
 /* Feed a packet (only ARP/RARP frames matter). 0, or -1 out of memory. */
 int announce_add(struct announce *a, const struct pkt *p);
 

@@ -13,6 +13,12 @@ struct pending {
 	mt_ns ts;
 };
 
+/* What the table holds per (id, seq) until the reply timeout. */
+struct req {
+	mt_ns ts;		/* when the request was sent */
+	int answered;		/* its reply was seen (later copies are duplicates) */
+};
+
 struct echo {
 	struct mt_addr target;
 	mt_ns min_gap_opt;	/* 0: derived from the interval */
@@ -31,7 +37,7 @@ struct echo {
 	mt_ns *lost;		/* request times never answered */
 	size_t nlost, caplost;
 
-	uint64_t requests, replies, matched, duplicates;
+	uint64_t requests, replies, matched, duplicates, reply_duplicates;
 };
 
 static int
@@ -86,7 +92,7 @@ echo_new(const struct mt_addr *target, mt_ns min_gap)
 	e->min_gap_opt = min_gap;
 	e->floor = min_gap > 0 ? min_gap : -1;
 	e->last_request = e->last_reply = e->first_reply = MT_NS_NONE;
-	e->pending = htab_new(sizeof(uint32_t), sizeof(mt_ns));
+	e->pending = htab_new(sizeof(uint32_t), sizeof(struct req));
 	e->spacing = malloc(ECHO_SPACING_SAMPLES * sizeof(mt_ns));
 	if (e->pending == NULL || e->spacing == NULL) {
 		echo_free(e);
@@ -123,15 +129,16 @@ expire(struct echo *e, mt_ns now)
 {
 	while (e->qlen > 0) {
 		struct pending *q = &e->queue[e->qhead];
-		mt_ns *ts;
+		struct req *r;
 
 		if (now != MT_NS_NONE && now - q->ts <= ECHO_REPLY_TIMEOUT)
 			break;
-		ts = htab_get(e->pending, &q->key);
-		/* Still waiting, and not a later request reusing the key. */
-		if (ts != NULL && *ts == q->ts) {
+		r = htab_get(e->pending, &q->key);
+		/* This request, not a later one reusing the key. */
+		if (r != NULL && r->ts == q->ts) {
+			int answered = r->answered;
 			htab_del(e->pending, &q->key);
-			if (add_lost(e, q->ts) < 0)
+			if (!answered && add_lost(e, q->ts) < 0)
 				return -1;
 		}
 		e->qhead = (e->qhead + 1) % e->qcap;
@@ -178,19 +185,19 @@ on_request(struct echo *e, const struct pkt *p)
 {
 	uint32_t key = (uint32_t)p->icmp_id << 16 | p->icmp_seq;
 	int created;
-	mt_ns *ts;
+	struct req *r;
 
 	if (expire(e, p->ts) < 0)
 		return -1;
-	ts = htab_put(e->pending, &key, &created);
-	if (ts == NULL)
+	r = htab_put(e->pending, &key, &created);
+	if (r == NULL)
 		return -1;
 	if (!created) {
 		/* The same probe seen again (two captures of one link). */
 		e->duplicates++;
 		return 0;
 	}
-	*ts = p->ts;
+	r->ts = p->ts;
 	if (enqueue(e, key, p->ts) < 0)
 		return -1;
 	e->requests++;
@@ -201,20 +208,28 @@ on_request(struct echo *e, const struct pkt *p)
 			set_floor(e, 3 * median(e->spacing, e->nspacing));
 	}
 	e->last_request = p->ts;
-	return 0;
+	return ECHO_NEW_REQUEST;
 }
 
 static int
 on_reply(struct echo *e, const struct pkt *p)
 {
 	uint32_t key = (uint32_t)p->icmp_id << 16 | p->icmp_seq;
+	struct req *r;
 
 	/* A request older than the timeout is lost, even when no later
 	 * request came to expire it: it matches no reply. */
 	if (expire(e, p->ts) < 0)
 		return -1;
-	if (htab_del(e->pending, &key))
+	if ((r = htab_get(e->pending, &key)) != NULL) {
+		if (r->answered) {
+			/* The same reply seen again (two captures of one link). */
+			e->reply_duplicates++;
+			return 0;
+		}
+		r->answered = 1;
 		e->matched++;
+	}
 	e->replies++;
 	if (e->first_reply == MT_NS_NONE)
 		e->first_reply = p->ts;
@@ -232,7 +247,7 @@ on_reply(struct echo *e, const struct pkt *p)
 	}
 	if (e->last_reply == MT_NS_NONE || p->ts > e->last_reply)
 		e->last_reply = p->ts;
-	return 0;
+	return ECHO_NEW_REPLY;
 }
 
 int
@@ -309,6 +324,7 @@ echo_result(struct echo *e, struct echo_result *out)
 	out->matched = e->matched;
 	out->lost = e->nlost;
 	out->duplicates = e->duplicates;
+	out->reply_duplicates = e->reply_duplicates;
 	out->min_gap = min_gap;
 	out->first_reply = e->first_reply;
 	out->last_reply = e->last_reply;

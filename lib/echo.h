@@ -30,6 +30,7 @@ struct echo_result {
 	uint64_t matched;	/* replies matching a request seen */
 	uint64_t lost;		/* requests never answered, in all */
 	uint64_t duplicates;	/* requests seen twice (same id, seq) */
+	uint64_t reply_duplicates;	/* replies to an answered request */
 	mt_ns interval;		/* median request spacing, MT_NS_NONE if < 2 requests */
 	mt_ns min_gap;		/* the threshold the gaps were taken with */
 	mt_ns first_reply, last_reply;	/* MT_NS_NONE without replies */
@@ -48,10 +49,16 @@ struct echo;
 struct echo *echo_new(const struct mt_addr *target, mt_ns min_gap);
 void echo_free(struct echo *e);
 
+/* What echo_add() saw. */
+#define ECHO_NEW_REQUEST	1	/* a request to the target, first copy */
+#define ECHO_NEW_REPLY		2	/* a reply from the target, first copy */
+
 /*
  * Feed one decoded packet (any packet: only echo to or from the target is
- * used). Packets must come in time order. Return 0, or -1 when out of
- * memory.
+ * used). Packets must come in time order. Return ECHO_NEW_REQUEST or
+ * ECHO_NEW_REPLY for a probe counted, 0 for anything else (other traffic,
+ * a second copy of a probe already seen: captures of one link from two
+ * places), -1 when out of memory.
  */
 int echo_add(struct echo *e, const struct pkt *p);
 

@@ -18,6 +18,7 @@ struct flow_key {
 struct half {
 	int have_data;		/* base set */
 	int syn_seen;
+	int opener;		/* sent the SYN without ACK: the client side */
 	uint32_t isn;
 	uint64_t base;		/* extended seq of the first data byte */
 	uint64_t snd_max;	/* extended seq after the highest byte sent */
@@ -226,6 +227,8 @@ tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
 	f->last_ts = p->ts;
 	if (p->tcp_flags & TCPF_SYN) {
 		h->syn_seen = 1;
+		if (!(p->tcp_flags & TCPF_ACK))
+			h->opener = 1;
 		h->isn = p->tcp_seq;
 	}
 	if ((p->tcp_flags & TCPF_ACK) && !(p->tcp_flags & TCPF_RST)) {
@@ -240,7 +243,14 @@ tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
 	}
 	if (p->l4_payload_len > 0 && !(p->tcp_flags & TCPF_SYN)) {
 		added = on_data(h, p);
-		if (!h->migration && in_range(t, p->dport))
+		/*
+		 * By port: the direction towards the listening migration port.
+		 * A client whose ephemeral port also falls in the range is told
+		 * by who opened the connection.
+		 */
+		if (!h->migration && in_range(t, p->dport) &&
+		    (!in_range(t, p->sport) || h->opener ||
+		    (!peer->opener && p->sport > p->dport)))
 			h->migration = 1;
 	}
 	/* After on_data, so a FIN with the first data has its base. The FIN
