@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "experiment.h"
+#include "jpath.h"
 #include "levels.h"
 #include "regress.h"
 #include "table.h"
@@ -238,28 +239,6 @@ oom:
 	return -1;
 }
 
-/* Number at a dotted path ("interruption.duration_s"), or NaN. */
-static double
-json_path_num(json_t *doc, const char *path)
-{
-	char key[128];
-	const char *p = path;
-	json_t *v = doc;
-
-	while (v && *p) {
-		const char *dot = strchr(p, '.');
-		size_t len = dot ? (size_t)(dot - p) : strlen(p);
-
-		if (len >= sizeof(key))
-			return NAN;
-		memcpy(key, p, len);
-		key[len] = '\0';
-		v = json_is_object(v) ? json_object_get(v, key) : NULL;
-		p = dot ? dot + 1 : p + len;
-	}
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
 /* A factor value from a manifest as text ("" when null). */
 static void
 json_text(json_t *v, char *b, size_t len)
@@ -436,7 +415,7 @@ runs_from_dir(const struct experiment_opts *o, const struct table *ftab)
 		}
 		for (size_t m = 0; m < NMEASURES; m++) {
 			double v = measures[m].scale *
-			    json_path_num(p.docs[i], measures[m].key);
+			    jpath_num(p.docs[i], measures[m].key);
 
 			/* s -> ms: keep whole ns, not 1e3 * 0.048206's noise */
 			if (measures[m].scale == 1e3)

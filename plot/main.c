@@ -31,6 +31,7 @@
 
 #include <jansson.h>
 
+#include "jpath.h"
 #include "mt.h"
 #include "regress.h"
 #include "table.h"
@@ -217,52 +218,6 @@ load_json(const char *path)
 		perr("%s:%d: not valid JSON (%s); ignored", path, je.line,
 		    je.text);
 	return j;
-}
-
-/* A number at a dotted path ("interruption.duration_s"), or NaN. */
-static double
-jnum(json_t *doc, const char *path)
-{
-	char key[128];
-	json_t *v = doc;
-
-	while (v && *path) {
-		const char *dot = strchr(path, '.');
-		size_t len = dot ? (size_t)(dot - path) : strlen(path);
-
-		if (len >= sizeof(key))
-			return NAN;
-		memcpy(key, path, len);
-		key[len] = '\0';
-		v = json_is_object(v) ? json_object_get(v, key) : NULL;
-		path = dot ? dot + 1 : path + len;
-	}
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-/* An integer timestamp (ns) at a dotted path, or MT_NS_NONE. */
-static mt_ns
-jns(json_t *doc, const char *path)
-{
-	char key[128];
-	json_t *v = doc;
-
-	while (v && *path) {
-		const char *dot = strchr(path, '.');
-		size_t len = dot ? (size_t)(dot - path) : strlen(path);
-
-		if (len >= sizeof(key))
-			return MT_NS_NONE;
-		memcpy(key, path, len);
-		key[len] = '\0';
-		v = json_is_object(v) ? json_object_get(v, key) : NULL;
-		path = dot ? dot + 1 : path + len;
-	}
-	if (json_is_integer(v))
-		return (mt_ns)json_integer_value(v);
-	if (json_is_real(v) && fabs(json_real_value(v)) < 9e18)
-		return (mt_ns)llround(json_real_value(v));
-	return MT_NS_NONE;
 }
 
 /* Seconds from t0 to t (exact integer difference first), NaN if none. */
@@ -484,8 +439,8 @@ chart_timeline(const struct opts *o, const char *dir, const char *csv,
 		json_t *it;
 
 		json_array_foreach(iters, i, it) {
-			mt_ns ts = jns(it, "ts_ns");
-			double n = jnum(it, "iteration");
+			mt_ns ts = jpath_ns(it, "ts_ns");
+			double n = jpath_num(it, "iteration");
 
 			if (ts == MT_NS_NONE || !isfinite(n))
 				continue;
@@ -499,10 +454,10 @@ chart_timeline(const struct opts *o, const char *dir, const char *csv,
 	}
 	e = NULL;
 
-	istart = rel_s(jns(rep, "interruption.last_reply_before_ns"), t0_ns);
-	iend = rel_s(jns(rep, "interruption.first_reply_after_ns"), t0_ns);
-	idur = jnum(rep, "interruption.duration_s");
-	link = o->link_bps > 0 ? o->link_bps : jnum(rep, "migration.link_bps");
+	istart = rel_s(jpath_ns(rep, "interruption.last_reply_before_ns"), t0_ns);
+	iend = rel_s(jpath_ns(rep, "interruption.first_reply_after_ns"), t0_ns);
+	idur = jpath_num(rep, "interruption.duration_s");
+	link = o->link_bps > 0 ? o->link_bps : jpath_num(rep, "migration.link_bps");
 	ymax = fmax(maxbps, isfinite(link) ? link : 0) / 1e6 * 1.22;
 	if (!(ymax > 0))
 		ymax = 1;
@@ -521,7 +476,7 @@ chart_timeline(const struct opts *o, const char *dir, const char *csv,
 	gp_num(s, "int_start", istart);
 	gp_num(s, "int_end", iend);
 	gp_num(s, "int_ms", idur * 1e3);
-	gp_num(s, "ann_first", rel_s(jns(rep, "announce.first_ns"), t0_ns));
+	gp_num(s, "ann_first", rel_s(jpath_ns(rep, "announce.first_ns"), t0_ns));
 	fprintf(s, "n_announce_bins = %zu\nn_iterations = %zu\n", nann, niter);
 	rc = script_run(o, s, path, "timeline");
 	s = NULL;
