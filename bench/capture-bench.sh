@@ -50,17 +50,17 @@ MAC=$(ip -n "$C" -o link show "$CV" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\
 ROWS=$WORK/rows
 : >"$ROWS"
 
-# run TOOL RATE REP SETTLE ROWS: one measurement, one row in ROWS.
+# run TOOL RATE REP SETTLE ROWS [BUFFER_KIB]: one measurement, one row.
 run() {
-	local tool=$1 rate=$2 rep=$3 settle=$4 rows=$5 d=$WORK/$1-$2-$3 pid gen sent mbit capd drop recv
+	local tool=$1 rate=$2 rep=$3 settle=$4 rows=$5 buf=${6:-$BUF} d=$WORK/$1-$2-$3 pid gen sent mbit capd drop recv
 	mkdir -p "$d"
 	if [ "$tool" = migtrace-capture ]; then
-		ip netns exec "$C" "$CAP" -o "$d" --mgmt "$CV" -s "$SNAP" -B "$BUF" \
+		ip netns exec "$C" "$CAP" -o "$d" --mgmt "$CV" -s "$SNAP" -B "$buf" \
 		    --filter-mgmt "$FILTER" -q 2>"$d/err" &
 		pid=$!
 		for _ in $(seq 100); do [ -f "$d/manifest.json" ] && break; sleep 0.05; done
 	else
-		ip netns exec "$C" "$TCPDUMP" -i "$CV" -n -s "$SNAP" -B "$BUF" -Z root \
+		ip netns exec "$C" "$TCPDUMP" -i "$CV" -n -s "$SNAP" -B "$buf" -Z root \
 		    -w "$d/t.pcap" "$FILTER" 2>"$d/err" &
 		pid=$!
 		for _ in $(seq 100); do grep -q listening "$d/err" 2>/dev/null && break; sleep 0.05; done
@@ -86,6 +86,7 @@ run() {
 	rm -rf "$d"
 }
 
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 for rate in $RATES; do
 	for rep in $(seq "$REP"); do
 		# Alternate the order so neither tool always runs first.
@@ -99,6 +100,15 @@ SHORT=$WORK/short
 for rep in $(seq "$REP"); do
 	for tool in migtrace-capture tcpdump; do run "$tool" 1G "s$rep" 0.2 "$SHORT"; done
 done
+# A small kernel buffer, as fast as possible: where drops happen.
+SMALL=$WORK/small
+SMALL_KIB=${BENCH_SMALL_KIB:-256}
+: >"$SMALL"
+for rep in $(seq "$REP"); do
+	if [ $((rep % 2)) = 1 ]; then order="migtrace-capture tcpdump"; else order="tcpdump migtrace-capture"; fi
+	for tool in $order; do run "$tool" max "b$rep" "$SETTLE" "$SMALL" "$SMALL_KIB"; done
+done
+LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 {
 	echo "# Capture benchmark: drops versus offered load"
@@ -120,6 +130,9 @@ done
 	echo "  - \`tcpdump -i $CV -n -s $SNAP -B $BUF -Z root -w DIR/t.pcap FILTER\`"
 	echo "  - \`capture-gen $GV $MAC RATE $SECS 1500\`"
 	echo "- $REP runs per rate and tool, alternating which tool runs first."
+	echo "- load average (1, 5, 15 min) before: $LOAD0; after: $LOAD1. The machine"
+	echo "  is shared: other jobs compete for its CPUs, so the unpaced rate and"
+	echo "  the drops under stress vary from run to run."
 	echo
 	echo "\"missing\" = frames sent by the generator but not in the file (kernel"
 	echo "drops plus anything lost before the capture point); \"drops\" = ps_drop."
@@ -150,11 +163,23 @@ done
 		    END {printf "| %s | %d | %d | %d | %d | %d |\n", t, s, c, r, d, x}' "$SHORT"
 	done
 	echo
+	echo "## Stress: kernel buffer $SMALL_KIB KiB, unpaced ($REP runs per tool)"
+	echo
+	echo "Same as above with \`-B $SMALL_KIB\` for both tools, so that the ring"
+	echo "overflows. Drops as a share of the frames the kernel offered (ps_recv)."
+	echo
+	echo "| tool | mean offered Mbit/s | frames sent | captured | kernel drops | drop % (per run) |"
+	echo "| --- | ---: | ---: | ---: | ---: | --- |"
+	for tool in migtrace-capture tcpdump; do
+		awk -v t="$tool" '$2 == t {n++; m += $4; s += $5; c += $6; r += $7; d += $8; p = p sprintf("%s%.1f", (n > 1 ? ", " : ""), 100 * $8 / $7)}
+		    END {printf "| %s | %.1f | %d | %d | %d | %.1f (%s) |\n", t, m / n, s, c, d, 100 * d / r, p}' "$SMALL"
+	done
+	echo
 	echo "## Raw rows"
 	echo
 	echo '```'
 	echo "rate tool run offered_mbit sent captured ps_recv ps_drop missing"
-	cat "$ROWS" "$SHORT"
+	cat "$ROWS" "$SHORT" "$SMALL"
 	echo '```'
 } >"$RES"
 echo "capture-bench: wrote $RES" >&2
