@@ -13,8 +13,12 @@
  *         destination host port 49152 whose payload starts with "QEVM"
  *         0x5145564d and version 3 (REFERENCE.md 2), MSS-sized segments at
  *         a given payload rate, ACKs back, optional retransmissions and
- *         zero-window ACKs, an unrelated bulk TCP flow on port 22 and
- *         libvirtd RPC on 16509.
+ *         zero-window ACKs, optional multifd channels (magic 0x11223344),
+ *         an unrelated bulk TCP flow on port 22 and libvirtd RPC on 16509.
+ * Options for other cases: gratuitous ARPs, the VM's own traffic (for
+ * captures without probes), frames of random bytes, link types the
+ * analyzer does not read, pcapng with two interfaces, a timestamp going
+ * backwards (tests/README.md has them all).
  *
  * pcap is written with libpcap (pcap_open_dead_with_tstamp_precision +
  * pcap_dump), or by hand in the other byte order with --swapped; pcapng
@@ -124,7 +128,8 @@ enum paykind { PAY_ZERO, PAY_QEVM, PAY_MULTIFD, PAY_RPC, PAY_PATTERN };
 /* What an event is, for the truth. */
 enum mark {
 	M_NONE, M_PROBE_REQ, M_PROBE_REP, M_ANNOUNCE, M_MIG_DATA,
-	M_MIG_RETRANS, M_MIG_ACK, M_MIG_ZEROWIN, M_MIG_CTRL, M_VM_OTHER
+	M_MIG_RETRANS, M_MIG_ACK, M_MIG_ZEROWIN, M_MIG_CTRL, M_VM_OTHER,
+	M_UP_DATA, M_UP_ACK
 };
 
 struct ev {
@@ -193,9 +198,14 @@ struct opts {
 	int garp;		/* a gratuitous ARP after each RARP */
 	int64_t vm_chatter;	/* the VM sends UDP this often; 0: never */
 	int garbage;		/* random frames per file */
+	int64_t vm_upload;	/* client -> VM TCP segment spacing; 0: none */
 };
 
 static const char *progname = "mkpcap";
+
+static int64_t	add_handshake(struct evlist *, int64_t, int, int, uint16_t,
+		    uint16_t, uint32_t, uint32_t, enum mark);
+static json_t	*truth_stall(const struct opts *, const struct evlist *);
 static uint64_t rng_state;
 static uint16_t ip_id;
 
@@ -548,6 +558,93 @@ add_tcp(struct evlist *l, int64_t ts, int src, int dst, uint16_t sport,
 #define TH_PSH 0x08
 #define TH_ACK 0x10
 
+#define PORT_UP_CL	40100
+#define PORT_UP_VM	5201
+
+/*
+ * --vm-upload D: the client uploads to the VM over TCP, one MSS segment
+ * every D. The VM acks each 100 us later; a segment whose ack would fall
+ * in an outage is lost (the VM is paused). The client's retransmission
+ * timer starts at 200 ms from the first loss and doubles (RFC 6298); the
+ * first retransmission the VM receives gets an ack of that segment only,
+ * then the client resends each missing segment as soon as the previous
+ * one is acked; segments sent meanwhile arrive out of order and get
+ * duplicate acks. So the stall outlasts the outage, as in a real guest.
+ */
+static void
+gen_upload(const struct opts *o, struct evlist *l)
+{
+	int64_t t0 = o->t0, end = t0 + scenario_end(o), start = t0 + 4 * NS_PER_MS;
+	int64_t slot, rto_at = 0, rto = 0, busy = 0, t;
+	uint32_t seg = mss(o), iss = 300000000, riss = 400000000;
+	size_t nmax = (size_t)((end - start) / o->vm_upload) + 2, n = 0, una = 0;
+	uint8_t *got = calloc(nmax, 1);
+	struct ev *e;
+
+	if (got == NULL)
+		die(2, "out of memory");
+	add_handshake(l, start - 1 * NS_PER_MS, H_CLIENT, H_VM, PORT_UP_CL,
+	    PORT_UP_VM, iss - 1, riss - 1, M_NONE);
+	for (slot = start; slot < end && n < nmax; slot += o->vm_upload) {
+		/* Retransmission timeouts due by this slot. */
+		while (rto_at != 0 && rto_at <= slot) {
+			e = add_tcp(l, rto_at, H_CLIENT, H_VM, PORT_UP_CL, PORT_UP_VM,
+			    iss + (uint32_t)(una * seg), riss, TH_ACK, 502, seg,
+			    M_UP_DATA);
+			e->paykind = PAY_PATTERN;
+			if (in_outage(o, rto_at + 100 * NS_PER_US)) {
+				rto *= 2;
+				rto_at += rto;
+				continue;
+			}
+			/* Received: ack what is in order, resend the next hole. */
+			got[una] = 1;
+			t = rto_at + 100 * NS_PER_US;
+			for (;;) {
+				while (una < n && got[una])
+					una++;
+				add_tcp(l, t, H_VM, H_CLIENT, PORT_UP_VM, PORT_UP_CL,
+				    riss, iss + (uint32_t)(una * seg), TH_ACK, 3000, 0,
+				    M_UP_ACK);
+				if (una == n)
+					break;
+				e = add_tcp(l, t + 50 * NS_PER_US, H_CLIENT, H_VM,
+				    PORT_UP_CL, PORT_UP_VM, iss + (uint32_t)(una * seg),
+				    riss, TH_ACK, 502, seg, M_UP_DATA);
+				e->paykind = PAY_PATTERN;
+				got[una] = 1;
+				t += 150 * NS_PER_US;
+			}
+			rto_at = 0;
+			busy = t;
+		}
+		if (slot <= busy)
+			continue;
+		/* A new segment. */
+		e = add_tcp(l, slot, H_CLIENT, H_VM, PORT_UP_CL, PORT_UP_VM,
+		    iss + (uint32_t)(n * seg), riss, TH_ACK | TH_PSH, 502, seg,
+		    M_UP_DATA);
+		e->paykind = PAY_PATTERN;
+		e->payoff = (uint32_t)(n * seg);
+		t = slot + 100 * NS_PER_US;
+		if (in_outage(o, t)) {
+			if (rto_at == 0) {
+				rto = 200 * NS_PER_MS;
+				rto_at = slot + rto;
+			}
+			n++;
+			continue;
+		}
+		got[n++] = 1;
+		while (una < n && got[una])
+			una++;
+		/* An ack, or a duplicate one while a hole is open. */
+		add_tcp(l, t, H_VM, H_CLIENT, PORT_UP_VM, PORT_UP_CL, riss,
+		    iss + (uint32_t)(una * seg), TH_ACK, 3000, 0, M_UP_ACK);
+	}
+	free(got);
+}
+
 /* The external network. */
 static void
 gen_ext(const struct opts *o, struct evlist *l)
@@ -621,6 +718,9 @@ gen_ext(const struct opts *o, struct evlist *l)
 			e->mark = M_VM_OTHER;
 		}
 	}
+
+	if (o->vm_upload > 0)
+		gen_upload(o, l);
 
 	if (o->no_background)
 		return;
@@ -1534,6 +1634,8 @@ truth_ext(const struct opts *o, const struct evlist *l, json_t *root)
 		json_object_set_new(intr, "probes_sent", json_integer(nrequests));
 		json_object_set_new(intr, "probes_answered", json_integer(nreplies));
 		json_object_set_new(intr, "gaps", gaps);
+		if (o->vm_upload > 0)
+			json_object_set_new(intr, "tcp_stall", truth_stall(o, l));
 		json_object_set_new(root, "interruption", intr);
 	} else if (nreplies == 0 && sil_b > sil_a) {
 		/* No probes answered: the longest silence of the VM. */
@@ -1542,6 +1644,8 @@ truth_ext(const struct opts *o, const struct evlist *l, json_t *root)
 		json_object_set_new(intr, "last_reply_before_ns", j_ns(sil_a + off));
 		json_object_set_new(intr, "first_reply_after_ns", j_ns(sil_b + off));
 		json_object_set_new(intr, "duration_s", j_s(sil_b - sil_a));
+		if (o->vm_upload > 0)
+			json_object_set_new(intr, "tcp_stall", truth_stall(o, l));
 		json_object_set_new(root, "interruption", intr);
 	} else {
 		json_decref(gaps);
@@ -1567,6 +1671,75 @@ truth_ext(const struct opts *o, const struct evlist *l, json_t *root)
 	json_object_set_new(vm, "mac", have_mac ? json_string(mac) : json_null());
 	json_object_set_new(root, "vm", vm);
 	return root;
+}
+
+/*
+ * The longest TCP stall of the upload to the VM: a time with data
+ * outstanding and no new data acknowledged, from when data became
+ * outstanding (or the last ack that left some outstanding) to the next
+ * ack of new data; and the retransmissions sent inside it.
+ */
+static json_t *
+truth_stall(const struct opts *o, const struct evlist *l)
+{
+	uint64_t snd_max = 0, acked = 0, rtx = 0, rtx_at = 0, best_rtx = 0;
+	int64_t progress = INT64_MIN, best_a = 0, best_b = 0, off = o->ns_offset;
+	int have = 0, have_data = 0;
+	size_t i;
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	json_t *j;
+
+	for (i = 0; i < l->n; i++) {
+		const struct ev *e = &l->v[i];
+
+		if (e->mark == M_UP_DATA && e->len > 0) {
+			uint64_t a = e->seq - 300000000u, b = a + e->len;
+
+			have_data = 1;
+			if (a < snd_max)
+				rtx++;
+			if (b > snd_max) {
+				if (progress == INT64_MIN && acked >= snd_max) {
+					progress = e->ts;
+					rtx_at = rtx;
+				}
+				snd_max = b;
+			}
+		} else if (e->mark == M_UP_ACK && have_data) {
+			uint64_t a = e->ack - 300000000u;
+
+			if (a <= acked)
+				continue;
+			if (progress != INT64_MIN &&
+			    (!have || e->ts - progress > best_b - best_a)) {
+				have = 1;
+				best_a = progress;
+				best_b = e->ts;
+				best_rtx = rtx - rtx_at;
+			}
+			progress = a < snd_max ? e->ts : INT64_MIN;
+			rtx_at = rtx;
+			acked = a;
+		}
+	}
+	if (!have)
+		return json_null();
+	inet_ntop(o->ipv6 ? AF_INET6 : AF_INET, o->ipv6 ?
+	    (const void *)hosts[H_CLIENT].ip6 : (const void *)hosts[H_CLIENT].ip4,
+	    src, sizeof src);
+	inet_ntop(o->ipv6 ? AF_INET6 : AF_INET, o->ipv6 ?
+	    (const void *)hosts[H_VM].ip6 : (const void *)hosts[H_VM].ip4,
+	    dst, sizeof dst);
+	j = json_object();
+	json_object_set_new(j, "src", json_string(src));
+	json_object_set_new(j, "sport", json_integer(PORT_UP_CL));
+	json_object_set_new(j, "dst", json_string(dst));
+	json_object_set_new(j, "dport", json_integer(PORT_UP_VM));
+	json_object_set_new(j, "start_ns", j_ns(best_a + off));
+	json_object_set_new(j, "end_ns", j_ns(best_b + off));
+	json_object_set_new(j, "duration_s", j_s(best_b - best_a));
+	json_object_set_new(j, "retransmissions", json_integer((json_int_t)best_rtx));
+	return j;
 }
 
 static void
@@ -1676,6 +1849,8 @@ usage(FILE *f)
 "      --garp              a gratuitous ARP from the VM 1 ms after each RARP\n"
 "      --vm-chatter D      the VM sends a UDP datagram every D (not in outages)\n"
 "      --garbage N         N frames of random bytes at random times per file\n"
+"      --vm-upload D       the client uploads to the VM over TCP, a segment\n"
+"                          every D; outages stall it (RTO 200 ms, doubling)\n"
 "      --extra-if LINKTYPE pcapng: a second interface of that link type\n"
 "      --backwards         one background frame 500 ms before its predecessor\n"
 "  -h, --help              this text\n",
@@ -1705,7 +1880,7 @@ enum {
 	O_VLAN = 256, O_PROBE, O_OUTAGE, O_LEAD, O_RATE, O_BYTES, O_SSTART,
 	O_RETRANS, O_ZW, O_ZWP, O_SEED, O_START, O_DURATION, O_NSOFF, O_AF6,
 	O_MINGAP, O_NOPROBES, O_NOANN, O_NOBG, O_NOSTREAM, O_NOARP, O_EXTRAIF,
-	O_BACK, O_SWAPPED, O_MULTIFD, O_GARP, O_CHATTER, O_GARBAGE
+	O_BACK, O_SWAPPED, O_MULTIFD, O_GARP, O_CHATTER, O_GARBAGE, O_UPLOAD
 };
 
 static const struct option longopts[] = {
@@ -1744,6 +1919,7 @@ static const struct option longopts[] = {
 	{ "multifd", required_argument, NULL, O_MULTIFD },
 	{ "garp", no_argument, NULL, O_GARP },
 	{ "garbage", required_argument, NULL, O_GARBAGE },
+	{ "vm-upload", required_argument, NULL, O_UPLOAD },
 	{ "vm-chatter", required_argument, NULL, O_CHATTER },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -1937,6 +2113,11 @@ main(int argc, char **argv)
 			break;
 		case O_GARP:
 			o.garp = 1;
+			break;
+		case O_UPLOAD:
+			if (parse_duration(optarg, &o.vm_upload) != 0 ||
+			    o.vm_upload < NS_PER_MS || o.vm_upload % NS_PER_US != 0)
+				bad_arg("--vm-upload (at least 1ms, whole us)", optarg);
 			break;
 		case O_GARBAGE:
 			if (parse_int(optarg, 0, 1000000, &v) != 0)

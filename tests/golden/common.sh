@@ -35,7 +35,13 @@ exact() {
 
 # truth_check REPORT TRUTH: print mismatches, return 1 if any.
 truth_check() {
-	local out
+	local out f
+	for f in "$1" "$2"; do
+		if ! jq -e 'type == "object"' "$f" >/dev/null 2>&1; then
+			echo "$f: missing, empty or not a JSON object"
+			return 1
+		fi
+	done
 	out=$(exact "$1" | jq -r --slurpfile truth <(exact "$2") \
 	    -f "$srcdir/tests/golden/truth.jq") || { echo "jq failed on $1"; return 1; }
 	if [ -n "$out" ]; then
