@@ -426,9 +426,9 @@ summarise(struct analysis *a)
 			a->bottleneck = a->utilisation >= 0.9;
 	}
 	if (timeline_dropped(a->tl) > 0)
-		analysis_note(a, "%" PRIu64 " events lie more than %zu bins "
-		    "after the first packet and are left out of the timeline "
-		    "(a timestamp far off? or widen --bin)",
+		analysis_note(a, "%" PRIu64 " event(s) more than %zu bins "
+		    "after the first packet left out of the timeline (a "
+		    "timestamp far off? or widen --bin)",
 		    timeline_dropped(a->tl), (size_t)TIMELINE_MAX_BINS);
 	if (a->mig_flows == 0)
 		analysis_note(a, "no migration stream: no TCP flow begins with "
@@ -472,6 +472,12 @@ run(const struct analysis_opts *o, const struct input *in, char *errbuf)
 		a->inputs[i].st = *srcset_stats(s, i);
 		a->inputs[i].path = strdup(files[i]);
 		a->inputs[i].st.path = a->inputs[i].path;
+		if (a->inputs[i].st.backwards > 0)
+			analysis_note(a, "%s: %" PRIu64 " record(s) stamped "
+			    "earlier than the record before; the measures "
+			    "assume time order, so those near them may be wrong "
+			    "(sort the file by time, e.g. with reordercap)",
+			    files[i], a->inputs[i].st.backwards);
 		if (a->inputs[i].st.damaged)
 			analysis_note(a, "%s is damaged: only the packets before "
 			    "the damage were read", files[i]);

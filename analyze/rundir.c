@@ -17,6 +17,31 @@
 #include "jobstats.h"
 #include "rundir.h"
 
+/*
+ * What a manifest "status" other than "completed" means for the captures
+ * (capture/main.c sets them; "running" is the start manifest, left as it
+ * was when the capture was killed, e.g. by SIGKILL).
+ */
+static const char *
+status_meaning(const char *status)
+{
+	if (strcmp(status, "running") == 0)
+		return "the capture never finished (killed, or still "
+		    "running): the files hold what it wrote before, the "
+		    "last record may be cut";
+	if (strcmp(status, "cancelled") == 0)
+		return "the migration was cancelled: the measures are "
+		    "partial";
+	if (strcmp(status, "failed") == 0)
+		return "the migration or the capture failed: the measures "
+		    "are partial";
+	if (strcmp(status, "disk-full") == 0)
+		return "the disk filled up: the captures stop there";
+	if (strcmp(status, "interrupted") == 0)
+		return "stopped by a signal: the measures may be partial";
+	return "not a completed capture";
+}
+
 static int
 has_suffix(const char *s, const char *suf)
 {
@@ -128,6 +153,13 @@ rundir_open(const char *dir, const struct analysis_opts *o, struct rundir *rd,
 		if (json_is_string(status))
 			rd->status = strdup(json_string_value(status));
 		json_decref(m);
+		if (rd->status != NULL && strcmp(rd->status, "completed") != 0 &&
+		    o->warn != NULL) {
+			char msg[MT_ERRBUF_SIZE];
+			snprintf(msg, sizeof(msg), "%.300s: status '%.40s': %s",
+			    path, rd->status, status_meaning(rd->status));
+			o->warn(o->warn_ctx, msg);
+		}
 	}
 	/* The link rate the run was made with, if the manifest says it. */
 	if (json_is_string(json_object_get(rd->factors, "link")))
@@ -156,6 +188,17 @@ rundir_annotate(json_t *doc, const char *dir, const struct rundir *rd)
 	    json_incref(rd->factors) : json_object());
 	json_object_set_new(doc, "capture_status", rd->status != NULL ?
 	    json_string(rd->status) : json_null());
+	/* Said in the notes too, which the text report prints. */
+	if (rd->status != NULL && strcmp(rd->status, "completed") != 0) {
+		json_t *notes = json_object_get(doc, "notes");
+		char *n = NULL;
+
+		if (json_is_array(notes) && asprintf(&n, "capture %s: %s",
+		    rd->status, status_meaning(rd->status)) >= 0) {
+			json_array_append_new(notes, json_string(n));
+			free(n);
+		}
+	}
 }
 
 json_t *

@@ -12,6 +12,7 @@
 BENCH_DATA=${BENCH_DATA:-/tmp/migtrace-bench}
 BENCH_CACHE=${BENCH_CACHE:-warm}
 BENCH_KEEP=${BENCH_KEEP:-0}
+BENCH_MADE=()
 
 bench_init() {
 	builddir=$(cd "${1:-.}" && pwd)
@@ -44,16 +45,21 @@ bench_init() {
 }
 
 # gen NAME ARGS...: write $BENCH_DATA/NAME-ext.pcap and NAME-mgmt.pcap
-# (or .pcapng with --format pcapng) unless they are there already.
+# (or .pcapng with --format pcapng) unless a pair made with the same
+# arguments is there already (NAME.args remembers them).
 gen() {
-	local name=$1 ext=pcap
+	local name=$1 ext=pcap e m
 	shift
 	case " $* " in *" --format pcapng "*) ext=pcapng ;; esac
-	if [ ! -s "$BENCH_DATA/$name-ext.$ext" ] || [ ! -s "$BENCH_DATA/$name-mgmt.$ext" ]; then
+	e=$BENCH_DATA/$name-ext.$ext m=$BENCH_DATA/$name-mgmt.$ext
+	if [ ! -s "$e" ] || [ ! -s "$m" ] ||
+	    [ "$(cat "$BENCH_DATA/$name.$ext.args" 2>/dev/null)" != "$*" ]; then
 		echo "# bigpcap $* $name-ext.$ext $name-mgmt.$ext" >&2
-		"$BIGPCAP" "$@" "$BENCH_DATA/$name-ext.$ext" "$BENCH_DATA/$name-mgmt.$ext" >&2
+		"$BIGPCAP" "$@" "$e" "$m" >&2
+		echo "$*" > "$BENCH_DATA/$name.$ext.args"
 	fi
-	[ "$BENCH_CACHE" = cold ] || cat "$BENCH_DATA/$name-ext.$ext" "$BENCH_DATA/$name-mgmt.$ext" >/dev/null
+	BENCH_MADE+=("$e" "$m" "$BENCH_DATA/$name.$ext.args")
+	[ "$BENCH_CACHE" = cold ] || cat "$e" "$m" >/dev/null
 }
 
 # run LABEL CMD...: one timed run; its line goes to $RAW:
@@ -74,6 +80,12 @@ run() {
 
 # median LABEL FIELD: the median of field FIELD (2 wall, 3 user, 4 sys,
 # 8 user+sys) over the runs of LABEL; max for 5 and 6 (memory).
+# minimum LABEL FIELD: the smallest (the run least disturbed by others).
+minimum() {
+	awk -v l="$1" -v f="$2" '$1 == l { v = (f == 8) ? $3 + $4 : $f; print v }' "$RAW" |
+	    sort -g | head -1 | grep . || echo -
+}
+
 median() {
 	awk -v l="$1" -v f="$2" '$1 == l { v = (f == 8) ? $3 + $4 : $f; print v }' "$RAW" |
 	    sort -g | awk -v f="$2" '
@@ -98,17 +110,19 @@ ratio() {
 
 # table FLOOR LABEL...: a Markdown table of medians, ratios to FLOOR.
 table() {
-	local floor=$1 fw fc l w c
+	local floor=$1 fw fc fm l w c m
 	shift
 	fw=$(median "$floor" 2)
 	fc=$(median "$floor" 8)
-	echo "| command | runs | wall s (median) | CPU s (user+sys, median) | wall / floor | CPU / floor | peak RSS MB | peak anon MB |"
-	echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+	fm=$(minimum "$floor" 2)
+	echo "| command | runs | wall s (median) | wall s (min) | CPU s (user+sys, median) | wall / floor (medians) | wall / floor (mins) | CPU / floor | peak RSS MB | peak anon MB |"
+	echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 	for l in "$floor" "$@"; do
 		w=$(median "$l" 2)
 		c=$(median "$l" 8)
-		printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n" "$l" "$(runs "$l")" \
-		    "$w" "$c" "$(ratio "$w" "$fw")" "$(ratio "$c" "$fc")" \
+		m=$(minimum "$l" 2)
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n" "$l" "$(runs "$l")" \
+		    "$w" "$m" "$c" "$(ratio "$w" "$fw")" "$(ratio "$m" "$fm")" "$(ratio "$c" "$fc")" \
 		    "$(awk -v k="$(median "$l" 5)" 'BEGIN { printf "%.1f", k / 1024 }')" \
 		    "$(awk -v k="$(median "$l" 6)" 'BEGIN { printf "%.1f", k / 1024 }')"
 	done
@@ -124,6 +138,7 @@ raw() {
 	echo '```'
 }
 
+# Remove the captures this run generated or used (only those).
 cleanup() {
-	[ "$BENCH_KEEP" = 1 ] || rm -f "$BENCH_DATA"/*.pcap "$BENCH_DATA"/*.pcapng
+	[ "$BENCH_KEEP" = 1 ] || [ "${#BENCH_MADE[@]}" = 0 ] || rm -f "${BENCH_MADE[@]}"
 }

@@ -167,6 +167,18 @@ enqueue(struct echo *e, uint32_t key, mt_ns ts)
 	return 0;
 }
 
+/*
+ * Three probe intervals, the default smallest gap. Saturates: a hostile
+ * capture can space its probes by centuries, and 3 * that overflows.
+ */
+static mt_ns
+three(mt_ns interval)
+{
+	if (interval < 0)	/* MT_NS_NONE: median() out of memory */
+		return -1;	/* a floor of -1 keeps every gap */
+	return interval > INT64_MAX / 3 ? INT64_MAX : 3 * interval;
+}
+
 /* Once the interval is known, drop the candidate gaps too short to keep. */
 static void
 set_floor(struct echo *e, mt_ns floor)
@@ -201,11 +213,14 @@ on_request(struct echo *e, const struct pkt *p)
 	if (enqueue(e, key, p->ts) < 0)
 		return -1;
 	e->requests++;
-	if (e->last_request != MT_NS_NONE &&
+	/* A request stamped before the previous one (a file whose time goes
+	 * backwards) says nothing about the interval: a spacing <= 0 would
+	 * make it negative. */
+	if (e->last_request != MT_NS_NONE && p->ts > e->last_request &&
 	    e->nspacing < ECHO_SPACING_SAMPLES) {
 		e->spacing[e->nspacing++] = p->ts - e->last_request;
 		if (e->nspacing == ECHO_SPACING_SAMPLES && e->min_gap_opt == 0)
-			set_floor(e, 3 * median(e->spacing, e->nspacing));
+			set_floor(e, three(median(e->spacing, e->nspacing)));
 	}
 	e->last_request = p->ts;
 	return ECHO_NEW_REQUEST;
@@ -243,7 +258,7 @@ on_reply(struct echo *e, const struct pkt *p)
 		 * keep every spacing forever; fall back to the one we have. */
 		if (e->floor < 0 && e->ngaps > 4 * ECHO_SPACING_SAMPLES)
 			set_floor(e, e->nspacing > 0 ?
-			    3 * median(e->spacing, e->nspacing) : MT_NS_PER_S);
+			    three(median(e->spacing, e->nspacing)) : MT_NS_PER_S);
 	}
 	if (e->last_reply == MT_NS_NONE || p->ts > e->last_reply)
 		e->last_reply = p->ts;
@@ -303,7 +318,7 @@ echo_result(struct echo *e, struct echo_result *out)
 	if (e->min_gap_opt > 0)
 		min_gap = e->min_gap_opt;
 	else if (out->interval != MT_NS_NONE && out->interval > 0)
-		min_gap = 3 * out->interval;
+		min_gap = three(out->interval);
 	else
 		min_gap = MT_NS_PER_S;
 	for (size_t i = 0; i < e->ngaps; i++) {

@@ -396,8 +396,14 @@ table_put_field(FILE *f, const char *s)
 	if (s == NULL)
 		return;
 	n = strlen(s);
+	/*
+	 * A field starting with a UTF-8 byte order mark is quoted too: as
+	 * the first field of a file it would be read back as the file's
+	 * mark and lose it (found by tests/fuzz/fuzz_table's round trip).
+	 */
 	if (strpbrk(s, ",\"\r\n") == NULL &&
-	    !(n > 0 && (s[0] == ' ' || s[n - 1] == ' '))) {
+	    !(n > 0 && (s[0] == ' ' || s[n - 1] == ' ')) &&
+	    !(n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)) {
 		fputs(s, f);
 		return;
 	}

@@ -11,6 +11,7 @@ struct timeline {
 	mt_ns width, start;
 	struct tbin *bins;
 	size_t n, cap;
+	uint64_t dropped;	/* events past TIMELINE_MAX_BINS */
 };
 
 struct timeline *
@@ -51,7 +52,16 @@ timeline_add(struct timeline *t, mt_ns ts, enum tl_field f, uint64_t n)
 
 	if (t->start == MT_NS_NONE)
 		t->start = ts;
-	i = ts <= t->start ? 0 : (size_t)((ts - t->start) / t->width);
+	/* ts - start in unsigned arithmetic: it may not fit in int64. */
+	if (ts <= t->start)
+		i = 0;
+	else if (((uint64_t)ts - (uint64_t)t->start) / (uint64_t)t->width >=
+	    TIMELINE_MAX_BINS) {
+		t->dropped++;
+		return 0;
+	} else
+		i = (size_t)(((uint64_t)ts - (uint64_t)t->start) /
+		    (uint64_t)t->width);
 	if (i >= t->n) {
 		if (i >= t->cap) {
 			size_t ncap = t->cap ? t->cap : 256;
@@ -99,6 +109,12 @@ size_t
 timeline_count(const struct timeline *t)
 {
 	return t->n;
+}
+
+uint64_t
+timeline_dropped(const struct timeline *t)
+{
+	return t->dropped;
 }
 
 const struct tbin *

@@ -28,6 +28,14 @@ struct timeline *timeline_new(mt_ns width);
 void timeline_free(struct timeline *t);
 
 /*
+ * At most this many bins (64 MiB; 58 hours of 100 ms bins): a timestamp
+ * far off (a damaged or hostile record, a clock jump) must not make the
+ * timeline allocate for the whole span in between. Events later than
+ * that are counted in timeline_dropped(), not binned.
+ */
+#define TIMELINE_MAX_BINS	((size_t)1 << 21)
+
+/*
  * Count n in the bin holding ts. Events before the start (a later file of
  * a merge never goes back, but a user may give an explicit start) are put
  * in bin 0. Return 0, or -1 when out of memory.
@@ -40,6 +48,8 @@ void timeline_set_start(struct timeline *t, mt_ns start);
 mt_ns timeline_start(const struct timeline *t);	/* MT_NS_NONE if empty */
 mt_ns timeline_width(const struct timeline *t);
 size_t timeline_count(const struct timeline *t);
+/* Events past TIMELINE_MAX_BINS bins, left out of the bins. */
+uint64_t timeline_dropped(const struct timeline *t);
 const struct tbin *timeline_bins(const struct timeline *t);
 
 #endif /* MT_TIMELINE_H */

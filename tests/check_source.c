@@ -845,6 +845,35 @@ START_TEST(pcapng_timestamp_overflow)
 }
 END_TEST
 
+/* A capture in memory (the fuzzers' way in): same reading, same errors. */
+START_TEST(add_fp_memory)
+{
+	char errbuf[MT_ERRBUF_SIZE];
+	struct wr w = { .be = 1 };
+	struct srcset *s = srcset_new(NULL, NULL);
+	struct pkt p[4];
+	FILE *fp;
+
+	pcap_hdr(&w, 0xa1b23c4d, 1);
+	pcap_rec(&w, T0, 7, 3, 1);
+	pcap_rec(&w, T0, 9, 3, 2);
+	ck_assert_ptr_nonnull(fp = fmemopen(w.b, w.n, "r"));
+	ck_assert_msg(srcset_add_fp(s, "mem.pcap", fp, errbuf) == 0, "%s", errbuf);
+	ck_assert_int_eq(read_all(s, p, 4), 2);
+	ck_assert_int_eq(p[1].ts, NS(0, 9));
+	ck_assert_uint_eq(p[1].icmp_seq, 2);
+	ck_assert_str_eq(srcset_stats(s, 0)->path, "mem.pcap");
+	srcset_free(s);
+
+	s = srcset_new(NULL, NULL);
+	ck_assert_ptr_nonnull(fp = fmemopen("hello, not a capture", 20, "r"));
+	ck_assert_int_eq(srcset_add_fp(s, "mem.txt", fp, errbuf), -1);
+	ck_assert_str_eq(errbuf, "mem.txt: not a capture file (bad magic 0x68656c6c)");
+	ck_assert_int_eq(srcset_count(s), 0);
+	srcset_free(s);
+}
+END_TEST
+
 START_TEST(add_after_start)
 {
 	static const struct rec r[] = { { NS(0, 1), 1 } };
@@ -927,6 +956,7 @@ source_suite(void)
 	tcase_add_test(tc, backwards);
 	tcase_add_test(tc, progress);
 	tcase_add_test(tc, add_after_start);
+	tcase_add_test(tc, add_fp_memory);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("bad_input");

@@ -151,6 +151,30 @@ START_TEST(write_roundtrip)
 }
 END_TEST
 
+/*
+ * A name or cell that itself begins with a byte order mark, written as
+ * the first field of a file, must come back whole, not be taken for the
+ * file's mark (issue 8: found by tests/fuzz/fuzz_table's round trip).
+ */
+START_TEST(write_leading_bom)
+{
+	char err[MT_ERRBUF_SIZE], *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct table *t;
+
+	ck_assert_ptr_nonnull(f);
+	table_put_field(f, "\xef\xbb\xbfrun");
+	fputs(",b\n1,2\n", f);
+	fclose(f);
+	t = table_parse(buf, len, "mem", err);
+	ck_assert_msg(t != NULL, "%s", err);
+	ck_assert_str_eq(t->names[0], "\xef\xbb\xbfrun");
+	table_free(t);
+	free(buf);
+}
+END_TEST
+
 START_TEST(read_file)
 {
 	char err[MT_ERRBUF_SIZE], path[] = "/tmp/check_table_XXXXXX";
@@ -188,6 +212,7 @@ main(void)
 	tcase_add_test(tc, errors);
 	tcase_add_test(tc, numbers);
 	tcase_add_test(tc, write_roundtrip);
+	tcase_add_test(tc, write_leading_bom);
 	tcase_add_test(tc, read_file);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -98,9 +98,10 @@ START_TEST(long_span)
 END_TEST
 
 /*
- * An event absurdly far from the start (a hostile timestamp) needs more
- * bins than memory can hold: -1, and the timeline stays usable and
- * freeable (no overflowed size, no freed array kept).
+ * An event absurdly far from the start (a hostile timestamp) would need
+ * more bins than memory can hold: it is counted as dropped, not binned,
+ * nothing is allocated for the span (issue 8: a record one year off made
+ * the analyzer allocate 12 GB), and the timeline stays usable.
  */
 START_TEST(absurd_span)
 {
@@ -108,14 +109,40 @@ START_TEST(absurd_span)
 	const struct tbin *b;
 
 	ck_assert_int_eq(timeline_add(t, 0, TL_PROBE_SENT, 1), 0);
-	ck_assert_int_eq(timeline_add(t, INT64_MAX, TL_PROBE_SENT, 1), -1);
-	ck_assert_int_eq(timeline_add(t, INT64_MAX / 2, TL_PROBE_SENT, 1), -1);
+	ck_assert_int_eq(timeline_add(t, INT64_MAX, TL_PROBE_SENT, 1), 0);
+	ck_assert_int_eq(timeline_add(t, INT64_MAX / 2, TL_PROBE_SENT, 1), 0);
 	ck_assert_uint_eq(timeline_count(t), 1);
+	ck_assert_uint_eq(timeline_dropped(t), 2);
 	ck_assert_int_eq(timeline_add(t, 3, TL_PROBE_SENT, 5), 0);
 	ck_assert_uint_eq(timeline_count(t), 4);
 	b = timeline_bins(t);
 	ck_assert_uint_eq(b[0].probes_sent, 1);
 	ck_assert_uint_eq(b[3].probes_sent, 5);
+	timeline_free(t);
+}
+END_TEST
+
+/* The cap: the last bin allowed is TIMELINE_MAX_BINS - 1. A start far
+ * below zero and an event far above it: no int64 overflow either. */
+START_TEST(span_cap)
+{
+	struct timeline *t = timeline_new(MT_NS_PER_S);
+
+	ck_assert_int_eq(timeline_add(t, 0, TL_ANNOUNCE, 1), 0);
+	ck_assert_int_eq(timeline_add(t, (mt_ns)(TIMELINE_MAX_BINS - 1) *
+	    MT_NS_PER_S, TL_ANNOUNCE, 1), 0);
+	ck_assert_uint_eq(timeline_count(t), TIMELINE_MAX_BINS);
+	ck_assert_int_eq(timeline_add(t, (mt_ns)TIMELINE_MAX_BINS *
+	    MT_NS_PER_S, TL_ANNOUNCE, 1), 0);
+	ck_assert_uint_eq(timeline_count(t), TIMELINE_MAX_BINS);
+	ck_assert_uint_eq(timeline_dropped(t), 1);
+	timeline_free(t);
+
+	t = timeline_new(1);
+	timeline_set_start(t, INT64_MIN + 1);
+	ck_assert_int_eq(timeline_add(t, INT64_MAX, TL_ANNOUNCE, 1), 0);
+	ck_assert_uint_eq(timeline_dropped(t), 1);
+	ck_assert_uint_eq(timeline_count(t), 0);
 	timeline_free(t);
 }
 END_TEST
@@ -137,6 +164,7 @@ timeline_suite(void)
 	tcase_add_test(tc, explicit_start_and_earlier_events);
 	tcase_add_test(tc, long_span);
 	tcase_add_test(tc, absurd_span);
+	tcase_add_test(tc, span_cap);
 	tcase_add_test(tc, bad_width);
 	suite_add_tcase(s, tc);
 	return s;
