@@ -39,6 +39,7 @@ struct analysis {
 	enum int_method method;
 	mt_ns int_start, int_end;
 	uint64_t int_lost;
+	const char *int_chosen_by;	/* why this gap: "announce", "lost-probes", "longest" */
 
 	/* announce */
 	int have_ann;

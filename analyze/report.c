@@ -95,6 +95,8 @@ interruption_json(const struct analysis *a)
 	int have = a->method != INT_NONE;
 
 	json_object_set_new(o, "method", j_str(method_name(a->method)));
+	json_object_set_new(o, "chosen_by", j_str(a->method == INT_ECHO ?
+	    a->int_chosen_by : NULL));
 	json_object_set_new(o, "last_reply_before_ns", j_ns(have ? a->int_start : MT_NS_NONE));
 	json_object_set_new(o, "first_reply_after_ns", j_ns(have ? a->int_end : MT_NS_NONE));
 	json_object_set_new(o, "duration_s", j_s(have ? a->int_end - a->int_start : MT_NS_NONE));
@@ -286,7 +288,13 @@ analysis_write_text(const struct analysis *a, FILE *f)
 	if (a->method == INT_NONE)
 		fprintf(f, "  none found\n");
 	else {
-		fprintf(f, "  method                %s\n", method_name(a->method));
+		fprintf(f, "  method                %s%s%s\n", method_name(a->method),
+		    a->method == INT_ECHO ? ", the gap " : "",
+		    a->method != INT_ECHO ? "" :
+		    strcmp(a->int_chosen_by, "announce") == 0 ?
+		    "holding the first announce" :
+		    strcmp(a->int_chosen_by, "lost-probes") == 0 ?
+		    "that lost the most probes" : "that lasted longest");
 		fprintf(f, "  %-21s %s\n", a->method == INT_ECHO ? "last reply before" :
 		    a->method == INT_SILENCE ? "last frame before" : "stall from",
 		    clock_str(a->int_start, b1, sizeof(b1)));

@@ -316,7 +316,7 @@ static const char *const INPUT_KEYS[] = { "file", "link_type", "packets",
     "bytes", "first_ns", "last_ns", "truncated_headers", "invalid_headers",
     "backwards_timestamps", "damaged", NULL };
 static const char *const VM_KEYS[] = { "ip", "mac", "reason", NULL };
-static const char *const INT_KEYS[] = { "method", "last_reply_before_ns",
+static const char *const INT_KEYS[] = { "method", "chosen_by", "last_reply_before_ns",
     "first_reply_after_ns", "duration_s", "lost_probes", "probe_interval_s",
     "min_gap_s", "probes_sent", "probes_answered", "probes_lost", "replies",
     "gaps", "tcp_stall", NULL };
@@ -486,6 +486,66 @@ check_stream(const json_t *doc)
 }
 
 /* Everything in one capture, the VM found by itself, a link given. */
+/*
+ * Which gap is the interruption: 30 probes lost in a 310 ms gap (A), and
+ * later a longer gap of 604.5 ms whose probes were all answered, late (B:
+ * a guest that stalls but loses nothing). Without an announce, A (most
+ * probes lost); with the first RARP inside A, A; inside B, B.
+ */
+static void
+late_burst(struct capture *c)
+{
+	for (int k = 0; k < 160; k++) {
+		echo(c, T0 + 5 * MS + k * 10 * MS, 0, (uint16_t)k);
+		if (k < 100 || (k >= 130 && k < 150))
+			echo(c, T0 + 5 * MS + k * 10 * MS + 500 * US, 1, (uint16_t)k);
+		else if (k >= 150)
+			echo(c, T0 + 2100 * MS + (k - 150) * 100 * US, 1, (uint16_t)k);
+	}
+}
+
+START_TEST(gap_choice)
+{
+	static const struct {
+		mt_ns rarp;		/* 0: none */
+		const char *by;
+		mt_ns start, end;
+		long long lost;
+	} cases[] = {
+		{ 0, "lost-probes", T0 + 995500 * US, T0 + 1305500 * US, 30 },
+		{ T0 + 1250 * MS, "announce", T0 + 995500 * US, T0 + 1305500 * US, 30 },
+		{ T0 + 1800 * MS, "announce", T0 + 1495500 * US, T0 + 2100 * MS, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct capture c = { 0 };
+		struct analysis_opts o;
+		struct analysis *a;
+		char name[32], *path;
+		json_t *doc;
+
+		late_burst(&c);
+		if (cases[i].rarp != 0)
+			rarp(&c, cases[i].rarp);
+		snprintf(name, sizeof(name), "gaps%zu.pcap", i);
+		path = write_pcap(&c, name);
+		analysis_opts_init(&o);
+		ck_assert_int_eq(mt_addr_parse("192.0.2.10", &o.vm_ip), 0);
+		a = run(&o, path);
+		doc = analysis_to_json(a);
+		ck_assert_uint_eq(json_array_size(get(doc, "interruption.gaps")), 2);
+		is_str(doc, "interruption.chosen_by", cases[i].by);
+		is_int(doc, "interruption.last_reply_before_ns", cases[i].start);
+		is_int(doc, "interruption.first_reply_after_ns", cases[i].end);
+		is_int(doc, "interruption.lost_probes", cases[i].lost);
+		json_decref(doc);
+		analysis_free(a);
+		free(path);
+		free(c.f);
+	}
+}
+END_TEST
+
 START_TEST(full_run)
 {
 	struct capture c = { 0 };
@@ -827,7 +887,7 @@ START_TEST(csv_and_text)
 	f = open_memstream(&buf, &len);
 	analysis_write_text(a, f);
 	fclose(f);
-	ck_assert_ptr_nonnull(strstr(buf, "  method                icmp-echo\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "  method                icmp-echo, the gap holding the first announce\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "  last reply before     2026-01-01 00:00:00.995500000\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "  first reply after     2026-01-01 00:00:01.305500000\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "  duration              310.000000 ms"));
@@ -927,6 +987,7 @@ report_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, full_run);
+	tcase_add_test(tc, gap_choice);
 	tcase_add_test(tc, no_link);
 	tcase_add_test(tc, no_vm);
 	tcase_add_test(tc, no_stream);
