@@ -112,7 +112,8 @@ explain_decompose(const struct explain_in *in, struct explain_decomp *d)
 		snprintf(d->finding, sizeof(d->finding), "the parts add up to "
 		    "%.1f ms more than the interruption: libvirt's downtime "
 		    "(measured across two hosts' wall clocks) is longer than "
-		    "the network saw: clock skew between the hosts, or job "
+		    "the network saw: clock skew between the hosts, libvirt "
+		    "resuming the guest late on a loaded destination, or job "
 		    "statistics of another migration", -d->resolution_s * 1e3);
 	else
 		snprintf(d->finding, sizeof(d->finding), "%.1f ms of the "
