@@ -482,9 +482,9 @@ text_decomposition(const json_t *d, FILE *f)
 	if (tstr(d, "finding") != NULL)
 		fprintf(f, "  Finding: %s.\n", tstr(d, "finding"));
 	else if (json_is_true(rest_ok) && tnum(d, "resolution_s") < 0)
-		fprintf(f, "  Paused and convergence overlap by %.1f ms: libvirt's "
-		    "downtime ends when libvirt handles the resume, a little "
-		    "after QEMU resumed the guest and sent the first RARP.\n",
+		fprintf(f, "  Paused and convergence overlap by %.1f ms: QEMU sends "
+		    "the first RARP when the last state arrives, and libvirt's "
+		    "downtime ends only after libvirt resumed the guest ('cont').\n",
 		    -tnum(d, "resolution_s") * 1e3);
 }
 

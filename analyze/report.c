@@ -303,7 +303,8 @@ analysis_write_text(const struct analysis *a, FILE *f)
 		    clock_str(a->int_end, b1, sizeof(b1)));
 		fprintf(f, "  duration              %.6f ms", ms(a->int_end - a->int_start));
 		if (a->method == INT_ECHO && a->er.interval != MT_NS_NONE)
-			fprintf(f, "  (the outage itself began within one probe interval before the gap)");
+			fprintf(f, "  (the outage began up to one probe interval, %.3f ms, after the last reply)",
+			    ms(a->er.interval));
 		fputc('\n', f);
 		if (a->method == INT_ECHO)
 			fprintf(f, "  lost probes           %llu\n",

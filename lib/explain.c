@@ -58,10 +58,12 @@ explain_part_name(enum explain_part p)
  *   resolution  the rest: the outage began somewhere between the last
  *               answered probe and the pause, so 0 <= rest <= one probe
  *               interval. The rest can also be a little negative:
- *               libvirt's downtime ends when libvirt handles the resume,
- *               a few ms after QEMU resumed the guest and sent the first
- *               RARP (seen in the lab: -4.7 ms with both nodes on one
- *               clock), so paused and convergence overlap. A rest beyond
+ *               QEMU announces (RARP) as soon as the incoming migration
+ *               completes, while libvirt (which starts the destination
+ *               paused, -S) resumes the guest with 'cont' a little later,
+ *               and libvirt's downtime ends only then; so paused and
+ *               convergence overlap (seen in the lab: -4.7 ms with both
+ *               nodes on one clock, more under CPU load). A rest beyond
  *               one probe interval either way means the clocks (libvirt's
  *               downtime comes from two hosts' wall clocks) or the
  *               captures disagree.
