@@ -16,7 +16,8 @@ set xrange [-0.6:ngroups - 0.4]
 set yrange [0:*]
 set offsets 0, 0, graph 0.08, 0
 set xlabel xlabel_text
-set ylabel ylabel_text
+# The bars are means, the whiskers their 95% confidence intervals: say so.
+set ylabel ylabel_text . ", mean ± 95% CI"
 set xtics scale 0
 set errorbars linecolor rgb "#222222"
 set key outside top center horizontal Left reverse noopaque nobox title key_title

@@ -418,35 +418,69 @@ chart_timeline(const struct opts *o, const char *dir, const char *csv,
 	if ((e = dat_open(o, prefix, "timeline_events.dat", epath,
 	    sizeof(epath))) == NULL)
 		goto out;
-	fprintf(e, "# kind\tt_s\tlabel  (kind 1: announces in the bin "
-	    "starting at t_s, label = count; kind 2: pre-copy pass starts, "
-	    "label = pass)\n");
+	fprintf(e, "# kind\tt_s\tlabel\ttext  (kind 1: announces in the bin "
+	    "starting at t_s, label = count; kind 2: a pre-copy pass starts, "
+	    "label = pass; kind 3: where to write the pass numbers, text)\n");
 	for (size_t r = 0; r < t->nrows; r++) {
 		double a, ts;
 
 		if (table_num(t, r, (size_t)ci[5], &a) == 0 && a > 0 &&
 		    table_num(t, r, (size_t)ci[1], &ts) == 0) {
-			fprintf(e, "1\t%.9f\t%.0f\n", ts, a);
+			fprintf(e, "1\t%.9f\t%.0f\t\"\"\n", ts, a);
 			nann++;
 		}
 	}
 	iters = json_object_get(js, "iterations");
-	if (iters == NULL && rep)
-		iters = json_object_get(json_object_get(rep, "jobstats"),
-		    "iterations");
+	if (!json_is_array(iters) && rep) {
+		/* migtrace-analyze's report.json: jobstats.iteration_events */
+		json_t *jr = json_object_get(rep, "jobstats");
+
+		iters = json_object_get(jr, "iteration_events");
+		if (!json_is_array(iters))
+			iters = json_object_get(jr, "iterations");
+	}
 	if (json_is_array(iters)) {
 		size_t i;
 		json_t *it;
+		double lab_t = -INFINITY, lab_n = 0, last_n = 0;
+		int open = 0;
 
+		/*
+		 * kind 2 rows: t, pass, and the label to draw there. Passes
+		 * closer than 2 % of the time axis to the last labelled one
+		 * share its label ("2-4"): the last passes before the
+		 * switchover come milliseconds apart.
+		 */
 		json_array_foreach(iters, i, it) {
 			mt_ns ts = jpath_ns(it, "ts_ns");
 			double n = jpath_num(it, "iteration");
+			double tr = rel_s(ts, t0_ns);
 
 			if (ts == MT_NS_NONE || !isfinite(n))
 				continue;
-			fprintf(e, "2\t%.9f\t%.0f\n", rel_s(ts, t0_ns), n);
+			if (open && tr - lab_t < 0.02 * xmax) {
+				last_n = n;
+				fprintf(e, "2\t%.9f\t%.0f\t\"\"\n", tr, n);
+			} else {
+				if (open && last_n != lab_n)
+					fprintf(e, "3\t%.9f\t%.0f\t\"%.0f-%.0f\"\n",
+					    lab_t, lab_n, lab_n, last_n);
+				else if (open)
+					fprintf(e, "3\t%.9f\t%.0f\t\"%.0f\"\n",
+					    lab_t, lab_n, lab_n);
+				fprintf(e, "2\t%.9f\t%.0f\t\"\"\n", tr, n);
+				lab_t = tr;
+				lab_n = last_n = n;
+				open = 1;
+			}
 			niter++;
 		}
+		if (open && last_n != lab_n)
+			fprintf(e, "3\t%.9f\t%.0f\t\"%.0f-%.0f\"\n", lab_t,
+			    lab_n, lab_n, last_n);
+		else if (open)
+			fprintf(e, "3\t%.9f\t%.0f\t\"%.0f\"\n", lab_t, lab_n,
+			    lab_n);
 	}
 	if (dat_close(e, epath) == -1) {
 		e = NULL;
@@ -536,6 +570,41 @@ measure_title(const char *m)
 	if (strcmp(m, "libvirt_downtime_ms") == 0)
 		return "libvirt downtime (ms)";
 	return NULL;
+}
+
+/*
+ * A readable axis label for a column of runs.csv or a factor: the
+ * study's own words for the columns migtrace knows, else "name (unit)"
+ * from the name's suffix, else the name itself.
+ */
+static void
+axis_label(char *out, size_t len, const char *col)
+{
+	static const struct {
+		const char *col, *label;
+	} known[] = {
+		{ "fill_mib", "guest memory in use (MiB)" },
+		{ "mem_used_mib", "guest memory in use (MiB)" },
+		{ "dirty_mib", "memory written during the migration (MiB)" },
+		{ "mem_mib", "guest memory size (MiB)" },
+		{ "cpu_load", "host CPU load (%)" },
+		{ "flavor", "flavor" },
+		{ "link", "migration link" },
+		{ "interruption_ms", "service interruption (ms)" },
+		{ "libvirt_downtime_ms", "libvirt downtime (ms)" },
+		{ "libvirt_total_ms", "total migration time (ms)" },
+	};
+	const char *u = regress_unit_of(col);
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(col, known[i].col) == 0) {
+			snprintf(out, len, "%s", known[i].label);
+			return;
+		}
+	if (u)
+		snprintf(out, len, "%s (%s)", col, u);
+	else
+		snprintf(out, len, "%s", col);
 }
 
 static int
@@ -685,29 +754,23 @@ chart_byfactor(const struct opts *o, const char *csv, const char *prefix)
 	fputc('\n', s);
 	fprintf(s, "nseries = %zu\nngroups = %zu\n", ns, ng);
 	{
-		const char *u = regress_unit_of(group);
-
-		fprintf(s, "xlabel_text = ");
-		if (u && strcmp(u, "%") == 0 && strstr(group, "cpu"))
-			gp_label(s, "host CPU load (%)");
-		else if (u) {
-			char b[300];
-			snprintf(b, sizeof(b), "%s (%s)", group, u);
-			gp_label(s, b);
-		} else
-			gp_label(s, group);
-		fputc('\n', s);
-	}
-	fputs("ylabel_text = ", s);
-	if (measure_title(measure))
-		gp_label(s, measure_title(measure));
-	else {
 		char b[300];
-		snprintf(b, sizeof(b), "%s (ms)", measure);
-		gp_label(s, b);
+
+		axis_label(b, sizeof(b), group);
+		gp_str(s, "xlabel_text", b);
+		if (measure_title(measure))
+			snprintf(b, sizeof(b), "%s", measure_title(measure));
+		else
+			snprintf(b, sizeof(b), "%s (ms)", measure);
+		gp_str(s, "ylabel_text", b);
 	}
-	fputc('\n', s);
-	gp_str(s, "key_title", series[0] ? series : "");
+	{
+		char b[300] = "";
+
+		if (series[0])
+			axis_label(b, sizeof(b), series);
+		gp_str(s, "key_title", b);
+	}
 	fprintf(s, "array series_name[%zu] = [", ns);
 	for (size_t j = 0; j < ns; j++) {
 		if (j)
@@ -756,6 +819,39 @@ pick_memory(const struct opts *o, const struct table *t)
 		if (strstr(t->names[c], "mem") && table_col_numeric(t, c))
 			return (int)c;
 	return -1;
+}
+
+/*
+ * Where to draw run i sideways of its x: runs that share an x (the levels
+ * of a designed experiment) are put, in the order of their y, into up to
+ * JITTER_LANES lanes around it, so neighbours in y land in different
+ * lanes. A lane is 0.8 % of the x range, at most a tenth of the smallest
+ * step between two x values. Deterministic: the same input, the same chart.
+ */
+#define JITTER_LANES	5
+
+static double
+jitter(const double *x, const double *y, size_t n, size_t i, double xmin,
+    double xmax)
+{
+	size_t rank = 0, k = 0, lanes;
+	double w = 0.008 * (xmax - xmin), step = INFINITY;
+
+	for (size_t j = 0; j < n; j++) {
+		if (x[j] != x[i]) {
+			if (fabs(x[j] - x[i]) < step)
+				step = fabs(x[j] - x[i]);
+			continue;
+		}
+		k++;
+		if (y[j] < y[i] || (y[j] == y[i] && j < i))
+			rank++;
+	}
+	if (k < 2 || !(w > 0))
+		return 0;
+	w = fmin(w, 0.1 * step);
+	lanes = k < JITTER_LANES ? k : JITTER_LANES;
+	return ((double)(rank % lanes) - (double)(lanes - 1) / 2) * w;
 }
 
 static int
@@ -813,11 +909,13 @@ chart_memory(const struct opts *o, const char *csv, const struct table *t,
 
 	if ((f = dat_open(o, prefix, "memory.dat", dpath, sizeof(dpath))) == NULL)
 		goto out;
-	fprintf(f, "# %s\t%s\trun\n", t->names[xc], t->names[yc]);
+	fprintf(f, "# %s\t%s\trun\tx_drawn  (x_drawn: x spread sideways "
+	    "where runs share an x, lane by rank of y)\n", t->names[xc],
+	    t->names[yc]);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "%.6f\t%.6f\t", x[i], y[i]);
 		dat_str(f, names[i]);
-		putc('\n', f);
+		fprintf(f, "\t%.6f\n", x[i] + jitter(x, y, n, i, xmin, xmax));
 	}
 	if (dat_close(f, dpath) == -1) {
 		f = NULL;
@@ -856,16 +954,13 @@ chart_memory(const struct opts *o, const char *csv, const struct table *t,
 	gp_num(s, "intercept", m->coef[0].estimate);
 	gp_num(s, "r2", m->r2);
 	fprintf(s, "nruns = %zu\n", n);
+	gp_num(s, "xmin", xmin);
+	gp_num(s, "xmax", xmax);
 	gp_str(s, "slope_unit", m->coef[1].unit);
 	{
 		char b[300];
 
-		if (strstr(t->names[xc], "mem") && xu)
-			snprintf(b, sizeof(b), "guest memory in use (%s)", xu);
-		else if (xu)
-			snprintf(b, sizeof(b), "%s (%s)", t->names[xc], xu);
-		else
-			snprintf(b, sizeof(b), "%s", t->names[xc]);
+		axis_label(b, sizeof(b), t->names[xc]);
 		gp_str(s, "xlabel_text", b);
 		if (measure_title(t->names[yc]))
 			snprintf(b, sizeof(b), "%s", measure_title(t->names[yc]));
@@ -887,6 +982,14 @@ out:
 
 /* ---- decomposition -------------------------------------------------- */
 
+/*
+ * decomposition.dat: per run, in runs.csv order, its number (1..N), name,
+ * the three parts and the measured interruption (interruption_ms when
+ * runs.csv has it, else their sum). The chart labels bars by name for a
+ * few runs and by number for many.
+ */
+#define DECOMP_MAX_NAMED	16
+
 static int
 chart_decomposition(const struct opts *o, const char *csv,
     const struct table *t, const char *prefix)
@@ -894,17 +997,21 @@ chart_decomposition(const struct opts *o, const char *csv,
 	static const char *const cols[] = { "paused_ms", "convergence_ms",
 	    "resolution_ms" };
 	int ci[3], runc = table_col(t, "run"), rc = EXIT_INPUT;
+	int ic = table_col(t, "interruption_ms");
 	char path[4096], dpath[4096];
 	FILE *f, *s;
-	size_t n = 0, maxlen = 0;
+	size_t n = 0, maxlen = 0, nneg = 0;
+	double ymax = 0, ymin = 0, minrest = 0;
 
 	if (need_cols(t, csv, cols, ci, 3) == -1)
 		return EXIT_INPUT;
 	if ((f = dat_open(o, prefix, "decomposition.dat", dpath, sizeof(dpath))) == NULL)
 		return EXIT_INPUT;
-	fprintf(f, "# run\tpaused_ms\tconvergence_ms\tresolution_ms\n");
+	fprintf(f, "# i\trun\tpaused_ms\tconvergence_ms\tresolution_ms\t"
+	    "interruption_ms  (i: the run's number, in the order of %s)\n",
+	    csv);
 	for (size_t r = 0; r < t->nrows; r++) {
-		double v[3];
+		double v[4];
 		const char *name = runc >= 0 ? table_cell(t, r, (size_t)runc) : "";
 		int k;
 
@@ -913,11 +1020,20 @@ chart_decomposition(const struct opts *o, const char *csv,
 				break;
 		if (k < 3)
 			continue;	/* a run without a decomposition */
+		if (ic < 0 || table_num(t, r, (size_t)ic, &v[3]) != 0)
+			v[3] = v[0] + v[1] + v[2];
+		n++;
+		fprintf(f, "%zu\t", n);
 		dat_str(f, name);
-		fprintf(f, "\t%.6f\t%.6f\t%.6f\n", v[0], v[1], v[2]);
+		fprintf(f, "\t%.6f\t%.6f\t%.6f\t%.6f\n", v[0], v[1], v[2], v[3]);
 		if (strlen(name) > maxlen)
 			maxlen = strlen(name);
-		n++;
+		ymax = fmax(ymax, fmax(v[3], v[0] + v[1] + fmax(v[2], 0)));
+		ymin = fmin(ymin, fmin(v[0], v[0] + v[1]));
+		if (v[2] < 0) {
+			nneg++;
+			minrest = fmin(minrest, v[2]);
+		}
 	}
 	if (dat_close(f, dpath) == -1)
 		return EXIT_INPUT;
@@ -931,6 +1047,11 @@ chart_decomposition(const struct opts *o, const char *csv,
 	fputs("datafile = ", s);
 	gp_quote(s, dpath);
 	fprintf(s, "\nnruns = %zu\nmax_name = %zu\n", n, maxlen);
+	fprintf(s, "named = %d\n", n <= DECOMP_MAX_NAMED);
+	fprintf(s, "n_negative_rest = %zu\n", nneg);
+	gp_num(s, "min_rest", minrest);
+	gp_num(s, "ymax", ymax);
+	gp_num(s, "ymin", ymin);
 	rc = script_run(o, s, path, "decomposition");
 	return rc;
 }

@@ -3,18 +3,30 @@
 # band of the mean; the study's Fig. 3.
 #
 # Variables from migtrace-plot:
-#   datafile   x y run          (one line per run)
+#   datafile   x y run x_drawn  (one line per run; x_drawn: x spread
+#              sideways where runs share an x)
 #   fitfile    x fit lo hi      (the fitted mean and its 95% band)
 #   slope slope_lo slope_hi intercept r2 nruns slope_unit
+#   xmin xmax  the smallest and largest x of the runs
 #   xlabel_text ylabel_text
+#
+# Runs often share an x (the levels of a designed experiment): they are
+# drawn at x_drawn, a few lanes around their x (migtrace-plot computes it;
+# x itself stays exact in the .dat and the fit), and half transparent, so
+# every run stays visible.
 
 set xlabel xlabel_text
 set ylabel ylabel_text
-set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
+# x from just below the smallest to just above the largest value (no
+# empty stretch down to the previous tick).
+xpad = (xmax > xmin) ? 0.04 * (xmax - xmin) : (xmin != 0 ? 0.1 * abs(xmin) : 1)
+set xrange [xmin - xpad : xmax + xpad]
+set offsets 0, 0, graph 0.05, graph 0.05
 set key outside top center horizontal Left reverse noopaque nobox maxrows 2 width 1
 
 plot fitfile using 1:3:4 with filledcurves fillcolor rgb "#0072B2" \
         fillstyle transparent solid 0.18 noborder title "95% confidence band", \
      fitfile using 1:2 with lines linestyle 1 \
         title sprintf("slope %.3g %s (95%% CI %.3g to %.3g), R^2 = %.3f", slope, slope_unit, slope_lo, slope_hi, r2), \
-     datafile using 1:2 with points linestyle 2 pointsize 1.3*pscale title sprintf("runs (n = %d)", nruns)
+     datafile using 4:2 with points pointtype 7 pointsize 1.35*pscale \
+        linecolor rgb "#60D55E00" title sprintf("runs (n = %d), set apart where they share an x", nruns)

@@ -6,7 +6,9 @@
 #
 # Variables from migtrace-plot:
 #   datafile   t_s stream_mbps probes_sent probes_answered answered_pct announces
-#   eventfile  kind t_s label (1: announce bin, label = count; 2: pass start)
+#   eventfile  kind t_s label text (1: announce bin, label = count;
+#              2: pass start, label = pass; 3: where to write the pass
+#              numbers, text: "2" or "2-4" for passes close together)
 #   xmax ymax bin_s  axis ranges (s, Mbit/s) and the bin width (s)
 #   link_mbps        link capacity (NaN: unknown)
 #   int_start int_end int_ms   interruption bounds (s) and length (ms), NaN if none
@@ -53,13 +55,15 @@ if (ann_first == ann_first) {
 
 link_plot = has_link ? "link_mbps with lines linestyle 8 dashtype 2 linewidth 2 title sprintf('link capacity %g Mbit/s', link_mbps)" : "NaN notitle"
 ann_plot = n_announce_bins > 0 ? "eventfile using ($1 == 1 ? $2 + bin_s/2 : NaN):(0.95*ymax) with points linestyle 3 pointtype 9 pointsize 1.6*pscale title 'announce (RARP/GARP)'" : "NaN notitle"
-iter_plot = n_iterations > 0 ? "eventfile using ($1 == 2 ? $2 : NaN):(0):(0):(0.84*ymax) with vectors nohead linestyle 8 dashtype 3 linewidth 1.5 title 'pre-copy pass', eventfile using ($1 == 2 ? $2 : NaN):(0.88*ymax):(sprintf('%d', int($3))) with labels textcolor rgb '#444444' notitle" : "NaN notitle"
+first_plot = (ann_first == ann_first) ? "NaN with lines linecolor rgb '#009E73' linewidth 1.5 dashtype 2 title 'first announce'" : "NaN notitle"
+iter_plot = n_iterations > 0 ? "eventfile using ($1 == 2 ? $2 : NaN):(0):(0):(0.84*ymax) with vectors nohead linestyle 8 dashtype 3 linewidth 1.5 title 'pre-copy pass', eventfile using ($1 == 3 ? $2 : NaN):(0.88*ymax):4 with labels textcolor rgb '#444444' notitle" : "NaN notitle"
 
 plot datafile using 1:2 with fillsteps fillstyle transparent solid 0.25 noborder linestyle 1 notitle, \
      datafile using 1:2 with steps linestyle 1 title "migration stream", \
      @link_plot, \
      @iter_plot, \
-     @ann_plot
+     @ann_plot, \
+     @first_plot
 
 # ---- bottom panel: the probes ----
 unset object 1

@@ -1,8 +1,8 @@
 # by-factor: written by migtrace-plot 0.1.0; redraw with: gnuplot interruption-by-factor.gnuplot
 fmt = 'png'
-outfile = '/tmp/exp-new/charts/interruption-by-factor.png'
+outfile = 'samples/experiment/charts/interruption-by-factor.png'
 tdir = '/work/main/plot'
-datafile = '/tmp/exp-new/charts/interruption-by-factor.dat'
+datafile = 'samples/experiment/charts/interruption-by-factor.dat'
 nseries = 2
 ngroups = 3
 xlabel_text = "host CPU load (%)"
