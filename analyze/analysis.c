@@ -253,7 +253,14 @@ measure(struct analysis *a, struct srcset *s, char *errbuf)
 			timeline_set_start(a->tl, p.ts);
 		}
 		a->last_ts = p.ts;
-		if (vf != NULL && vmfind_add(vf, &p) < 0)
+		/*
+		 * vf only supplies the VM's MAC after the loop, and only when
+		 * the VM was found: once its MAC is known (learned below from
+		 * the VM's own frames), vmfind_pick() returns that one, so
+		 * feeding vf every frame would be wasted work.
+		 */
+		if (vf != NULL && a->vm_found && !a->vm.have_mac &&
+		    vmfind_add(vf, &p) < 0)
 			goto oom;
 		if (announce_add(ann, &p) < 0)
 			goto oom;

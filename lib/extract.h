@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* A read-only window on captured bytes: [p, end). */
 struct bytes {
@@ -83,8 +84,7 @@ get_bytes(const struct bytes *b, size_t off, void *dst, size_t n)
 {
 	if (!bytes_have(b, off, n))
 		return -1;
-	for (size_t i = 0; i < n; i++)
-		((uint8_t *)dst)[i] = b->p[off + i];
+	memcpy(dst, b->p + off, n);
 	return 0;
 }
 

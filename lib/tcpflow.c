@@ -42,9 +42,24 @@ struct flow {
 	mt_ns last_ts;		/* last segment of either direction */
 };
 
+/*
+ * Retiring flows keeps memory bounded by the flows alive at one time,
+ * not by every flow of a day-long capture: a flow silent for
+ * TCPFLOW_IDLE is folded into what the report can still ask for (its
+ * migration directions, kept whole; the longest stall of a VM direction)
+ * and deleted. Checked every TCPFLOW_SWEEP of capture time.
+ */
+#define TCPFLOW_IDLE	(120 * MT_NS_PER_S)
+#define TCPFLOW_SWEEP	(10 * MT_NS_PER_S)
+
 struct tcpflow {
 	struct tcpflow_opts o;
 	struct htab *flows;	/* struct flow_key -> struct flow */
+	mt_ns next_sweep;	/* MT_NS_NONE until the first packet */
+	struct tcp_dir_info *kept;	/* directions of retired flows */
+	size_t nkept, capkept;
+	struct tcp_dir_info stall;	/* the longest retired VM stall */
+	int have_stall;
 };
 
 struct tcpflow *
@@ -55,6 +70,7 @@ tcpflow_new(const struct tcpflow_opts *o)
 	if (t == NULL)
 		return NULL;
 	t->o = *o;
+	t->next_sweep = MT_NS_NONE;
 	t->flows = htab_new(sizeof(struct flow_key), sizeof(struct flow));
 	if (t->flows == NULL) {
 		free(t);
@@ -69,8 +85,11 @@ tcpflow_free(struct tcpflow *t)
 	if (t == NULL)
 		return;
 	htab_free(t->flows);
+	free(t->kept);
 	free(t);
 }
+
+static int sweep(struct tcpflow *, mt_ns);
 
 static size_t
 alen(uint8_t fam)
@@ -210,6 +229,13 @@ tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
 	*new_mig_bytes = 0;
 	if (!(p->layers & PKT_L_TCP))
 		return 0;
+	if (t->next_sweep == MT_NS_NONE)
+		t->next_sweep = p->ts + TCPFLOW_SWEEP;
+	else if (p->ts >= t->next_sweep) {
+		if (sweep(t, p->ts) < 0)
+			return -1;
+		t->next_sweep = p->ts + TCPFLOW_SWEEP;
+	}
 	s = make_key(p, &k);
 	f = htab_get(t->flows, &k);
 	if (f == NULL) {
@@ -277,6 +303,112 @@ cmp_first(const void *a, const void *b)
 	return (x->sport > y->sport) - (x->sport < y->sport);
 }
 
+/* Direction s of flow f (which carried data) as the report sees it. */
+static void
+dir_info(const struct flow *f, const struct flow_key *k, int s,
+    struct tcp_dir_info *d)
+{
+	const struct half *h = &f->h[s];
+
+	memset(d, 0, sizeof(*d));
+	d->stall_start = h->stall_start;
+	d->stall_end = h->stall_end;
+	d->stall_retrans = h->stall_retrans;
+	/* A stall still open when the capture ends. */
+	if (h->progress != MT_NS_NONE && h->snd_max > h->acked &&
+	    (d->stall_start == MT_NS_NONE ||
+	    f->last_ts - h->progress > d->stall_end - d->stall_start)) {
+		d->stall_start = h->progress;
+		d->stall_end = f->last_ts;
+		d->stall_retrans = h->retrans - h->retrans_at_progress;
+	}
+	d->src.family = d->dst.family = k->fam;
+	memcpy(d->src.a, k->addr[s], alen(k->fam));
+	memcpy(d->dst.a, k->addr[!s], alen(k->fam));
+	d->sport = k->port[s];
+	d->dport = k->port[!s];
+	d->migration = h->migration;
+	d->magic = h->magic;
+	d->involves_vm = f->involves_vm;
+	d->bytes = h->snd_max - h->base;
+	d->segments = h->segments;
+	d->retrans = h->retrans;
+	d->zero_windows = h->zero_windows;
+	d->first_data = h->first_data;
+	d->last_data = h->last_data;
+}
+
+/* Keep what the report needs of a retiring flow. */
+static int
+fold(struct tcpflow *t, const struct flow *f, const struct flow_key *k)
+{
+	struct tcp_dir_info d;
+
+	for (int s = 0; s < 2; s++) {
+		if (!f->h[s].have_data)
+			continue;
+		dir_info(f, k, s, &d);
+		if (d.migration) {
+			if (t->nkept == t->capkept) {
+				size_t ncap = t->capkept ? 2 * t->capkept : 16;
+				struct tcp_dir_info *nk = realloc(t->kept,
+				    ncap * sizeof(*nk));
+				if (nk == NULL)
+					return -1;
+				t->kept = nk;
+				t->capkept = ncap;
+			}
+			t->kept[t->nkept++] = d;
+		} else if (d.involves_vm && d.stall_start != MT_NS_NONE &&
+		    (!t->have_stall || d.stall_end - d.stall_start >
+		    t->stall.stall_end - t->stall.stall_start)) {
+			t->stall = d;
+			t->have_stall = 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Retire the flows silent since before now - TCPFLOW_IDLE. A stall still
+ * open in such a flow ends at its last segment, as at the end of the
+ * capture; if the flow speaks again it starts afresh. Return 0, or -1
+ * when out of memory.
+ */
+static int
+sweep(struct tcpflow *t, mt_ns now)
+{
+	struct flow_key *old = NULL;
+	size_t it = 0, n = 0, cap = 0;
+	const void *key;
+	struct flow *f;
+
+	while ((f = htab_next(t->flows, &it, &key)) != NULL) {
+		if (now - f->last_ts <= TCPFLOW_IDLE)
+			continue;
+		if (fold(t, f, key) < 0)
+			goto oom;
+		if (n == cap) {
+			size_t ncap = cap ? 2 * cap : 64;
+			struct flow_key *no = realloc(old, ncap * sizeof(*no));
+			if (no == NULL)
+				goto oom;
+			old = no;
+			cap = ncap;
+		}
+		old[n++] = *(const struct flow_key *)key;
+	}
+	/* Deleted after the walk: htab allows no del while iterating. */
+	for (size_t i = 0; i < n; i++)
+		htab_del(t->flows, &old[i]);
+	free(old);
+	return 0;
+oom:
+	/* What was folded is also still live: delete nothing, fail. */
+	free(old);
+	return -1;
+}
+
 int
 tcpflow_list(struct tcpflow *t, struct tcp_dir_info **out, size_t *n)
 {
@@ -285,45 +417,17 @@ tcpflow_list(struct tcpflow *t, struct tcp_dir_info **out, size_t *n)
 	struct flow *f;
 	struct tcp_dir_info *v;
 
-	v = calloc(2 * htab_count(t->flows) + 1, sizeof(*v));
+	v = calloc(2 * htab_count(t->flows) + t->nkept + 2, sizeof(*v));
 	if (v == NULL)
 		return -1;
-	while ((f = htab_next(t->flows, &it, &key)) != NULL) {
-		const struct flow_key *k = key;
-		for (int s = 0; s < 2; s++) {
-			const struct half *h = &f->h[s];
-			struct tcp_dir_info *d;
-			if (!h->have_data)
-				continue;
-			d = &v[cnt];
-			d->stall_start = h->stall_start;
-			d->stall_end = h->stall_end;
-			d->stall_retrans = h->stall_retrans;
-			/* A stall still open when the capture ends. */
-			if (h->progress != MT_NS_NONE && h->snd_max > h->acked &&
-			    (d->stall_start == MT_NS_NONE ||
-			    f->last_ts - h->progress > d->stall_end - d->stall_start)) {
-				d->stall_start = h->progress;
-				d->stall_end = f->last_ts;
-				d->stall_retrans = h->retrans - h->retrans_at_progress;
-			}
-			cnt++;
-			d->src.family = d->dst.family = k->fam;
-			memcpy(d->src.a, k->addr[s], alen(k->fam));
-			memcpy(d->dst.a, k->addr[!s], alen(k->fam));
-			d->sport = k->port[s];
-			d->dport = k->port[!s];
-			d->migration = h->migration;
-			d->magic = h->magic;
-			d->involves_vm = f->involves_vm;
-			d->bytes = h->snd_max - h->base;
-			d->segments = h->segments;
-			d->retrans = h->retrans;
-			d->zero_windows = h->zero_windows;
-			d->first_data = h->first_data;
-			d->last_data = h->last_data;
-		}
-	}
+	while ((f = htab_next(t->flows, &it, &key)) != NULL)
+		for (int s = 0; s < 2; s++)
+			if (f->h[s].have_data)
+				dir_info(f, key, s, &v[cnt++]);
+	for (size_t i = 0; i < t->nkept; i++)
+		v[cnt++] = t->kept[i];
+	if (t->have_stall)
+		v[cnt++] = t->stall;
 	qsort(v, cnt, sizeof(*v), cmp_first);
 	*out = v;
 	*n = cnt;

@@ -56,8 +56,12 @@ void tcpflow_free(struct tcpflow *t);
 int tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes);
 
 /*
- * Every direction that carried data, ordered by first data segment.
- * Return 0 with *out (malloc'd) and *n set, or -1 when out of memory.
+ * Every direction that carried data, ordered by first data segment. Of a
+ * flow retired after two minutes of silence (so memory is bounded by the
+ * flows alive at one time, tcpflow.c), only what the report reads stays:
+ * its migration directions, and the VM direction with the longest stall
+ * of all retired flows. Return 0 with *out (malloc'd) and *n set, or -1
+ * when out of memory.
  */
 int tcpflow_list(struct tcpflow *t, struct tcp_dir_info **out, size_t *n);
 

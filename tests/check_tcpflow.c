@@ -536,6 +536,44 @@ START_TEST(vm_flows)
 }
 END_TEST
 
+/*
+ * Flows silent for two minutes are retired (memory bounded by the live
+ * flows): what the report reads of them stays, the migration direction
+ * whole and the longest VM stall; other retired directions go.
+ */
+START_TEST(retired_flows)
+{
+	struct tcpflow *t = mkflows(&VM);
+	struct mt_addr peer2;
+	struct tcp_dir_info *d;
+	size_t n;
+
+	ck_assert_int_eq(mt_addr_parse("203.0.113.6", &peer2), 0);
+	feed(t, fwd(T0, 1000, 1000), 1, 1000);
+	feed(t, back(T0 + 10 * MS, 2000, 1000), 0, 0);
+	/* Two VM flows with stalls of 500 ms and 100 ms, then silence. */
+	feed(t, seg(T0 + 1000 * MS, &PEER, 443, &VM, 50000, 1, 1, TCPF_ACK, 502, 1400), 0, 0);
+	feed(t, seg(T0 + 1500 * MS, &VM, 50000, &PEER, 443, 1, 1401, TCPF_ACK, 502, 0), 0, 0);
+	feed(t, seg(T0 + 2000 * MS, &peer2, 443, &VM, 50001, 1, 1, TCPF_ACK, 502, 1400), 0, 0);
+	feed(t, seg(T0 + 2100 * MS, &VM, 50001, &peer2, 443, 1, 1401, TCPF_ACK, 502, 0), 0, 0);
+	/* Five minutes later another VM flow: the silent ones are retired. */
+	feed(t, seg(T0 + 300000 * MS, &PEER, 444, &VM, 50002, 1, 1, TCPF_ACK, 502, 100), 0, 0);
+	feed(t, seg(T0 + 300001 * MS, &PEER, 444, &VM, 50002, 101, 1, TCPF_ACK, 502, 100), 0, 0);
+	list(t, &d, &n);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(d[0].migration, 1);
+	ck_assert_uint_eq(d[0].bytes, 1000);
+	ck_assert_int_eq(mt_addr_eq(&d[1].src, &PEER), 1);
+	ck_assert_uint_eq(d[1].sport, 443);
+	ck_assert_int_eq(d[1].stall_start, T0 + 1000 * MS);
+	ck_assert_int_eq(d[1].stall_end, T0 + 1500 * MS);
+	ck_assert_uint_eq(d[2].sport, 444);
+	ck_assert_uint_eq(d[2].bytes, 200);
+	free(d);
+	tcpflow_free(t);
+}
+END_TEST
+
 START_TEST(ipv6_stream)
 {
 	struct tcpflow *t = mkflows(NULL);
@@ -583,6 +621,7 @@ tcpflow_suite(void)
 	tcase_add_test(tc, longest_stall);
 	tcase_add_test(tc, stall_between_partial_acks);
 	tcase_add_test(tc, stall_retrans_only_inside);
+	tcase_add_test(tc, retired_flows);
 	tcase_add_test(tc, stall_open_at_end);
 	tcase_add_test(tc, untracked_flows);
 	tcase_add_test(tc, vm_flows);
