@@ -131,11 +131,6 @@ rundir_open(const char *dir, const struct analysis_opts *o, struct rundir *rd,
 	memset(rd, 0, sizeof(*rd));
 	if ((rd->files = list_captures(dir, &rd->nfiles, errbuf)) == NULL)
 		return -1;
-	rd->js = rundir_jobstats(dir, o, errbuf);
-	if (rd->js == NULL && errbuf[0] != '\0') {
-		rundir_close(rd);
-		return -1;
-	}
 	snprintf(path, sizeof(path), "%s/manifest.json", dir);
 	if (exists(path)) {
 		json_error_t jerr;
@@ -160,6 +155,27 @@ rundir_open(const char *dir, const struct analysis_opts *o, struct rundir *rd,
 			    path, rd->status, status_meaning(rd->status));
 			o->warn(o->warn_ctx, msg);
 		}
+	}
+	rd->js = rundir_jobstats(dir, o, errbuf);
+	if (rd->js == NULL && errbuf[0] != '\0') {
+		/*
+		 * A capture that did not complete (a cancelled or failed
+		 * migration, a killed capture) often has no completed job
+		 * to record: its captures are still worth reading, so the
+		 * job statistics are only a warning then.
+		 */
+		if (rd->status == NULL || strcmp(rd->status, "completed") == 0) {
+			rundir_close(rd);
+			return -1;
+		}
+		if (o->warn != NULL) {
+			char msg[MT_ERRBUF_SIZE];
+			snprintf(msg, sizeof(msg), "%.300s; the capture ended "
+			    "'%.40s', so its captures are analysed without job "
+			    "statistics", errbuf, rd->status);
+			o->warn(o->warn_ctx, msg);
+		}
+		errbuf[0] = '\0';
 	}
 	/* The link rate the run was made with, if the manifest says it. */
 	if (json_is_string(json_object_get(rd->factors, "link")))

@@ -290,6 +290,11 @@ def main():
         write(os.path.join(d, 'manifest.json'),
               ('{"format": "migtrace-manifest", "status": "%s",\n'
                ' "factors": {"flavor": "tiny"}}\n' % status).encode())
+    # What migtrace-capture writes when it got no completed job (the
+    # migration was cancelled): a warning there, not an error.
+    write('rundir-cancelled/jobstats.json',
+          b'{"format": "migtrace-jobstats", "version": 1, "domain": "mtlab-vm",'
+          b' "job": null, "iterations": []}\n')
 
     # --- job statistics
     write('jobstats-one-valid-line.txt', b'Total downtime:   313          ms\n')
