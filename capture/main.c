@@ -25,11 +25,9 @@ cap_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", CAP_PROG);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	mt_vmsg(CAP_PROG, "", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void
@@ -37,11 +35,9 @@ cap_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: WARNING: ", CAP_PROG);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	mt_vmsg(CAP_PROG, "WARNING: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* Open (creating it if needed) the output directory. */

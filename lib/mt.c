@@ -164,3 +164,11 @@ mt_parse_duration(const char *s, mt_ns *ns)
 	*ns = (mt_ns)llround(v * mult);
 	return 0;
 }
+
+void
+mt_vmsg(const char *prog, const char *tag, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s", prog, tag);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}

@@ -2,6 +2,7 @@
 #ifndef MT_H
 #define MT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,5 +62,13 @@ int mt_parse_rate(const char *s, double *bps);
  * Return 0 and set *ns, or -1.
  */
 int mt_parse_duration(const char *s, mt_ns *ns);
+
+/*
+ * For the programs only (the library itself never prints): write
+ * "prog: " tag message "\n" to stderr, the one-line form of every
+ * error and warning (tag may be "" or e.g. "warning: ").
+ */
+void mt_vmsg(const char *prog, const char *tag, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 #endif /* MT_H */

@@ -65,11 +65,9 @@ perr(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	mt_vmsg(progname, "", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static void
