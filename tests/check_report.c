@@ -546,6 +546,58 @@ START_TEST(gap_choice)
 }
 END_TEST
 
+/*
+ * The same capture from memory (analysis_run_mem, fmemopen: the fuzzing
+ * path) and from the file gives the same document, both passes included
+ * (no --vm), when given the same name.
+ */
+START_TEST(from_memory)
+{
+	struct capture c = { 0 };
+	struct analysis_opts o;
+	struct analysis *a, *m;
+	char errbuf[MT_ERRBUF_SIZE] = "", *path, *buf = NULL;
+	json_t *da, *dm;
+	size_t len = 0;
+	FILE *f;
+
+	add_echo(&c, LOST_LO, LOST_HI);
+	add_rarp(&c);
+	add_stream(&c);
+	path = write_pcap(&c, "mem.pcap");
+	f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	buf = malloc(4 << 20);
+	ck_assert_ptr_nonnull(buf);
+	len = fread(buf, 1, 4 << 20, f);
+	fclose(f);
+	ck_assert_uint_gt(len, 24);
+
+	analysis_opts_init(&o);
+	a = run(&o, path);
+	m = analysis_run_mem(&o, path, (const uint8_t *)buf, len, errbuf);
+	ck_assert_msg(m != NULL, "analysis_run_mem: %s", errbuf);
+	da = analysis_to_json(a);
+	dm = analysis_to_json(m);
+	ck_assert(json_equal(da, dm));
+	is_str(dm, "vm.ip", "192.0.2.10");
+	is_int(dm, "interruption.lost_probes", 30);
+	json_decref(da);
+	json_decref(dm);
+	analysis_free(a);
+	analysis_free(m);
+
+	/* Garbage from memory: an error naming the given name. */
+	m = analysis_run_mem(&o, "junk.bin", (const uint8_t *)"not a capture", 13,
+	    errbuf);
+	ck_assert_ptr_null(m);
+	ck_assert_ptr_nonnull(strstr(errbuf, "junk.bin"));
+	free(buf);
+	free(path);
+	free(c.f);
+}
+END_TEST
+
 START_TEST(full_run)
 {
 	struct capture c = { 0 };
@@ -988,6 +1040,7 @@ report_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, full_run);
 	tcase_add_test(tc, gap_choice);
+	tcase_add_test(tc, from_memory);
 	tcase_add_test(tc, no_link);
 	tcase_add_test(tc, no_vm);
 	tcase_add_test(tc, no_stream);
