@@ -1260,7 +1260,7 @@ experiment_main(const struct experiment_opts *o)
 		return MT_EXIT_INPUT;
 	}
 	if (o->outdir && (stat(o->outdir, &sb) == -1 || !S_ISDIR(sb.st_mode))) {
-		if (mkdir(o->outdir, 0777) == -1 && errno != EEXIST) {
+		if (mt_mkdir_p(o->outdir, 0777) == -1) {
 			errx_("%s: %s", o->outdir, strerror(errno));
 			return MT_EXIT_INPUT;
 		}

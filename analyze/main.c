@@ -175,7 +175,7 @@ main(int argc, char **argv)
 		goto out;
 	if (js != NULL)
 		explain = 1;
-	if (c.outdir != NULL && mkdir(c.outdir, 0755) < 0 && errno != EEXIST) {
+	if (c.outdir != NULL && mt_mkdir_p(c.outdir, 0755) < 0) {
 		fprintf(stderr, "%s: %s: %s\n", progname, c.outdir, strerror(errno));
 		status = MT_EXIT_INPUT;
 		goto out;

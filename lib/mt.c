@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "mt.h"
 
@@ -171,4 +172,36 @@ mt_vmsg(const char *prog, const char *tag, const char *fmt, va_list ap)
 	fprintf(stderr, "%s: %s", prog, tag);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+}
+
+int
+mt_mkdir_p(const char *path, unsigned int mode)
+{
+	char buf[4096];
+	struct stat st;
+	size_t n = strlen(path);
+
+	if (n == 0 || n >= sizeof(buf)) {
+		errno = n == 0 ? ENOENT : ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, path, n + 1);
+	/* Each parent in turn: "a", "a/b", ... (a leading '/' is skipped). */
+	for (char *p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, (mode_t)mode) < 0 && errno != EEXIST)
+		return -1;
+	if (stat(buf, &st) < 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
 }

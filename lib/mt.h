@@ -64,6 +64,14 @@ int mt_parse_rate(const char *s, double *bps);
 int mt_parse_duration(const char *s, mt_ns *ns);
 
 /*
+ * Create directory path and any missing parents (mkdir -p), the last one
+ * with mode, the parents with 0777 (both less the umask). Return 0 if it
+ * exists as a directory afterwards, -1 with errno set otherwise
+ * (ENOTDIR: a part is a file).
+ */
+int mt_mkdir_p(const char *path, unsigned int mode);
+
+/*
  * For the programs only (the library itself never prints): write
  * "prog: " tag message "\n" to stderr, the one-line form of every
  * error and warning (tag may be "" or e.g. "warning: ").

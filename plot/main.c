@@ -1226,7 +1226,7 @@ main(int argc, char **argv)
 	o.gnuplot = getenv("GNUPLOT");
 	if (o.gnuplot == NULL || *o.gnuplot == '\0')
 		o.gnuplot = GNUPLOT_PATH;
-	if (mkdir(o.outdir, 0777) == -1 && errno != EEXIST) {
+	if (mt_mkdir_p(o.outdir, 0777) == -1) {
 		perr("%s: %s", o.outdir, strerror(errno));
 		return EXIT_INPUT;
 	}
