@@ -11,6 +11,7 @@
 
 #include "explain.h"
 #include "explain_report.h"
+#include "jpath.h"
 
 #define KNOWN(x) (!isnan(x))
 
@@ -46,26 +47,11 @@ explain_parse_limit(const char *s, double *seconds)
 
 /* ---- reading the document ---- */
 
-static const json_t *
-doc_get(const json_t *doc, const char *sect, const char *key)
-{
-	const json_t *o = json_object_get(doc, sect);
-
-	return json_is_object(o) ? json_object_get(o, key) : NULL;
-}
-
-static double
-doc_num(const json_t *doc, const char *sect, const char *key)
-{
-	const json_t *v = doc_get(doc, sect, key);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
+/* A timestamp of the document: integer ns only (what analysis writes). */
 static mt_ns
-doc_ns(const json_t *doc, const char *sect, const char *key)
+doc_ns(const json_t *doc, const char *path)
 {
-	const json_t *v = doc_get(doc, sect, key);
+	const json_t *v = jpath(doc, path);
 
 	return json_is_integer(v) ? (mt_ns)json_integer_value(v) : MT_NS_NONE;
 }
@@ -253,17 +239,15 @@ explain_add_json(json_t *doc, const struct jobstats *js,
 		o = &defaults;
 	}
 	explain_in_init(&in);
-	in.last_reply_before_ns = doc_ns(doc, "interruption",
-	    "last_reply_before_ns");
-	in.first_reply_after_ns = doc_ns(doc, "interruption",
-	    "first_reply_after_ns");
-	in.interruption_s = doc_num(doc, "interruption", "duration_s");
-	in.probe_interval_s = doc_num(doc, "interruption", "probe_interval_s");
-	in.announce_first_ns = doc_ns(doc, "announce", "first_ns");
-	in.stream_bytes = doc_num(doc, "migration", "bytes");
-	in.stream_duration_s = doc_num(doc, "migration", "duration_s");
-	in.stream_mean_bps = doc_num(doc, "migration", "mean_bps");
-	in.link_bps = doc_num(doc, "migration", "link_bps");
+	in.last_reply_before_ns = doc_ns(doc, "interruption.last_reply_before_ns");
+	in.first_reply_after_ns = doc_ns(doc, "interruption.first_reply_after_ns");
+	in.interruption_s = jpath_num(doc, "interruption.duration_s");
+	in.probe_interval_s = jpath_num(doc, "interruption.probe_interval_s");
+	in.announce_first_ns = doc_ns(doc, "announce.first_ns");
+	in.stream_bytes = jpath_num(doc, "migration.bytes");
+	in.stream_duration_s = jpath_num(doc, "migration.duration_s");
+	in.stream_mean_bps = jpath_num(doc, "migration.mean_bps");
+	in.link_bps = jpath_num(doc, "migration.link_bps");
 	if (js != NULL) {
 		in.downtime_s = js_d(&js->downtime) / 1e3;
 		in.time_elapsed_s = js_d(&js->time_elapsed) / 1e3;
