@@ -1,8 +1,10 @@
 /*
  * jobstats.c: libvirt job statistics: the stored fields, typed parameters
- * in (virDomainGetJobStats, JOB_COMPLETED event), live fetch, file
+ * in (virDomainGetJobStats, JOB_COMPLETED event, jobstats.json), file
  * loading and form detection, and the report's "jobstats" section.
  * Parameter names and types: REFERENCE.md section 1 (libvirt 9.0).
+ * libvirt's header types only: no libvirt function is called here (the
+ * live fetch, which needs libvirt's code, is in jobstats_fetch.c).
  */
 #include "config.h"
 
@@ -15,8 +17,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <libvirt/virterror.h>
 
 #include "jobstats_int.h"
 
@@ -286,73 +286,6 @@ nomem:
 fail:
 	jobstats_free(js);
 	return NULL;
-}
-
-/* libvirt prints its errors on stderr unless told otherwise. */
-static void
-js_quiet(void *ud, virErrorPtr e)
-{
-	(void)ud;
-	(void)e;
-}
-
-struct jobstats *
-jobstats_fetch(const char *uri, const char *domain, mt_warn_fn warn,
-    void *ctx, char *errbuf)
-{
-	virConnectPtr conn = NULL;
-	virDomainPtr dom = NULL;
-	virTypedParameterPtr params = NULL;
-	int nparams = 0, type = -1;
-	struct jobstats *js = NULL;
-	char name[MT_ERRBUF_SIZE / 2];
-
-	if (uri == NULL || domain == NULL) {
-		js_err(errbuf, "--libvirt needs a URI and a domain name");
-		return NULL;
-	}
-	snprintf(name, sizeof(name), "%s %s", uri, domain);
-	virSetErrorFunc(NULL, js_quiet);
-	if ((conn = virConnectOpen(uri)) == NULL) {
-		js_err(errbuf, "%s: cannot connect: %s", uri,
-		    virGetLastErrorMessage());
-		return NULL;
-	}
-	if ((dom = virDomainLookupByName(conn, domain)) == NULL) {
-		js_err(errbuf, "%s: domain '%s': %s", uri, domain,
-		    virGetLastErrorMessage());
-		goto out;
-	}
-	/*
-	 * COMPLETED: the last completed job (REFERENCE.md section 1);
-	 * KEEP_COMPLETED so that the next reader still finds it.
-	 */
-	if (virDomainGetJobStats(dom, &type, &params, &nparams,
-	    VIR_DOMAIN_JOB_STATS_COMPLETED |
-	    VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED) < 0) {
-		js_err(errbuf, "%s: domain '%s': cannot get job statistics: %s",
-		    uri, domain, virGetLastErrorMessage());
-		goto out;
-	}
-	if (type == VIR_DOMAIN_JOB_NONE || nparams == 0) {
-		js_err(errbuf, "%s: domain '%s': no completed job (read the "
-		    "statistics on the destination after the migration)",
-		    uri, domain);
-		goto out;
-	}
-	js = jobstats_from_params(name, type, params, nparams, warn, ctx,
-	    errbuf);
-	if (js != NULL && (js->domain = strdup(domain)) == NULL) {
-		jobstats_free(js);
-		js = NULL;
-		js_err(errbuf, "%s: out of memory", name);
-	}
-out:
-	virTypedParamsFree(params, nparams);
-	if (dom != NULL)
-		virDomainFree(dom);
-	virConnectClose(conn);
-	return js;
 }
 
 struct jobstats *

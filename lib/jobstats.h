@@ -117,8 +117,12 @@ struct jobstats *jobstats_from_params(const char *name, int job_type,
 
 /*
  * Live: virConnectOpen(uri), look the domain up by name, and fetch its
- * last completed job (VIR_DOMAIN_JOB_STATS_COMPLETED). NULL with errbuf
- * set ("qemu+tcp://b/system: domain 'vm1': no completed job ...").
+ * last completed job (VIR_DOMAIN_JOB_STATS_COMPLETED). libvirt.so.0 is
+ * loaded at run time (jobstats_fetch.c): nothing else in this library
+ * calls a libvirt function, so a program needs $(LIBVIRT_LIBS) only if it
+ * calls libvirt itself. NULL with errbuf set ("qemu+tcp://b/system:
+ * domain 'vm1': no completed job ...", "--libvirt: cannot load
+ * libvirt.so.0: ...").
  */
 struct jobstats *jobstats_fetch(const char *uri, const char *domain,
     mt_warn_fn warn, void *ctx, char *errbuf);
@@ -157,6 +161,11 @@ json_t *jobstats_to_json(const struct jobstats *js);
  * both. A non-finite DOUBLE is written as null (JSON has no NaN) and
  * read back as absent. "job" is null until the job completed, and
  * completed_ts_ns null when unknown.
+ *
+ * migtrace-capture adds, at the end, keys this reader ignores:
+ * "job_source", "dest_job", and "qemu_migration": QEMU's MIGRATION
+ * events in order, [{"status":"setup","ts_ns":T,"qemu_ts_ns":Q}, ...]
+ * (capture/virt.c, migtrace-capture(8)).
  */
 
 /* A new document with no job and no iterations yet. NULL on ENOMEM.

@@ -1,8 +1,10 @@
 /*
  * jobstats_json.c: jobstats.json, the job statistics migtrace-capture
  * records (format in jobstats.h): writing it from typed parameters, and
- * reading it back through the same typed parameters (virTypedParamsAdd*),
- * so a file and a live fetch go through one path, jobstats_from_params().
+ * reading it back into the same typed parameters, so a file and a live
+ * fetch go through one path, jobstats_from_params(). libvirt's header
+ * types only: no libvirt function is called (the analyzer does not link
+ * libvirt), the parameters are filled in by hand.
  */
 #include "config.h"
 
@@ -14,8 +16,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <libvirt/virterror.h>
 
 #include "jobstats_int.h"
 
@@ -225,20 +225,25 @@ fail:
 
 /* ---- reading ---- */
 
-/* One element of job.params to a typed parameter. */
+/*
+ * One element of job.params to the typed parameter p (zeroed by the
+ * caller; a string value points into the document, which must outlive p).
+ * Return 1 when p was filled in, 0 for a null value (written for a
+ * non-finite double: absent), -1 with errbuf set.
+ */
 static int
-js_param_add(const char *name, int idx, json_t *p, virTypedParameterPtr *params,
-    int *n, int *max, mt_warn_fn warn, void *ctx, char *errbuf)
+js_param_read(const char *name, int idx, json_t *el, virTypedParameterPtr p,
+    char *errbuf)
 {
 	const char *pname, *ptype;
 	json_t *val;
 	json_int_t iv = 0;
-	int r = 0, t;
+	int t;
 
-	if (!json_is_object(p) ||
-	    (pname = json_string_value(json_object_get(p, "name"))) == NULL ||
-	    (ptype = json_string_value(json_object_get(p, "type"))) == NULL ||
-	    (val = json_object_get(p, "value")) == NULL) {
+	if (!json_is_object(el) ||
+	    (pname = json_string_value(json_object_get(el, "name"))) == NULL ||
+	    (ptype = json_string_value(json_object_get(el, "type"))) == NULL ||
+	    (val = json_object_get(el, "value")) == NULL) {
 		js_err(errbuf, "%s: job.params[%d]: expected {\"name\", "
 		    "\"type\", \"value\"}", name, idx);
 		return -1;
@@ -258,7 +263,7 @@ js_param_add(const char *name, int idx, json_t *p, virTypedParameterPtr *params,
 		return -1;
 	}
 	if (json_is_null(val))
-		return 0;	/* written for a non-finite double: absent */
+		return 0;
 	if (json_is_integer(val))
 		iv = json_integer_value(val);
 
@@ -270,7 +275,7 @@ js_param_add(const char *name, int idx, json_t *p, virTypedParameterPtr *params,
 			BAD("int value is not an integer");
 		if (iv < INT_MIN || iv > INT_MAX)
 			BAD("int value out of range");
-		r = virTypedParamsAddInt(params, n, max, pname, (int)iv);
+		p->value.i = (int)iv;
 		break;
 	case VIR_TYPED_PARAM_UINT:
 		if (!json_is_integer(val))
@@ -278,13 +283,12 @@ js_param_add(const char *name, int idx, json_t *p, virTypedParameterPtr *params,
 		if (iv < 0 || iv > UINT_MAX)
 			BAD(iv < 0 ? "uint value is negative" :
 			    "uint value out of range");
-		r = virTypedParamsAddUInt(params, n, max, pname,
-		    (unsigned int)iv);
+		p->value.ui = (unsigned int)iv;
 		break;
 	case VIR_TYPED_PARAM_LLONG:
 		if (!json_is_integer(val))
 			BAD("llong value is not an integer");
-		r = virTypedParamsAddLLong(params, n, max, pname, iv);
+		p->value.l = iv;
 		break;
 	case VIR_TYPED_PARAM_ULLONG: {
 		unsigned long long u;
@@ -308,37 +312,31 @@ js_param_add(const char *name, int idx, json_t *p, virTypedParameterPtr *params,
 				BAD("ullong value is not a decimal number");
 		} else
 			BAD("ullong value is not an integer");
-		r = virTypedParamsAddULLong(params, n, max, pname, u);
+		p->value.ul = u;
 		break;
 	}
 	case VIR_TYPED_PARAM_DOUBLE:
 		if (!json_is_number(val))
 			BAD("double value is not a number");
-		r = virTypedParamsAddDouble(params, n, max, pname,
-		    json_number_value(val));
+		p->value.d = json_number_value(val);
 		break;
 	case VIR_TYPED_PARAM_BOOLEAN:
 		if (!json_is_boolean(val))
 			BAD("boolean value is not true or false");
-		r = virTypedParamsAddBoolean(params, n, max, pname,
-		    json_is_true(val));
+		p->value.b = json_is_true(val);
 		break;
 	case VIR_TYPED_PARAM_STRING:
 		if (!json_is_string(val))
 			BAD("string value is not a string");
-		r = virTypedParamsAddString(params, n, max, pname,
-		    json_string_value(val));
+		/* Only read (jobstats_from_params() copies what it keeps). */
+		p->value.s = (char *)(uintptr_t)json_string_value(val);
 		break;
 	}
 #undef BAD
-	if (r < 0) {
-		js_err(errbuf, "%s: job.params[%d] ('%s'): %s", name, idx,
-		    pname, virGetLastErrorMessage());
-		return -1;
-	}
-	(void)warn;
-	(void)ctx;
-	return 0;
+	/* As virTypedParamsAdd*() would: the name fits, NUL-terminated. */
+	memcpy(p->field, pname, strlen(pname) + 1);
+	p->type = t;
+	return 1;
 }
 
 static int
@@ -366,20 +364,11 @@ js_parse_json(const char *name, const char *buf, size_t len, mt_warn_fn warn,
 	json_t *doc, *job, *pa, *v, *it;
 	json_error_t jerr;
 	virTypedParameterPtr params = NULL;
-	int n = 0, max = 0, type;
+	int n = 0, r, type;
 	struct jobstats *js = NULL;
 	const char *fmt;
 	size_t i;
 
-	/*
-	 * virTypedParamsAdd* reset libvirt's per-thread error, which only
-	 * exists after virInitialize() (idempotent); without it, free() of
-	 * a stray pointer. virConnectOpen() would do it, but there is none.
-	 */
-	if (virInitialize() < 0) {
-		js_err(errbuf, "%s: cannot initialise libvirt", name);
-		return NULL;
-	}
 	if ((doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr)) ==
 	    NULL) {
 		js_err(errbuf, "%s: line %d column %d: bad JSON: %s", name,
@@ -428,10 +417,12 @@ js_parse_json(const char *name, const char *buf, size_t len, mt_warn_fn warn,
 		js_err(errbuf, "%s: \"job\" has no parameters", name);
 		goto out;
 	}
+	if ((params = calloc(json_array_size(pa), sizeof(*params))) == NULL)
+		goto nomem;
 	json_array_foreach(pa, i, v) {
-		if (js_param_add(name, (int)i, v, &params, &n, &max, warn, ctx,
-		    errbuf) < 0)
+		if ((r = js_param_read(name, (int)i, v, &params[n], errbuf)) < 0)
 			goto out;
+		n += r;
 	}
 	if ((js = jobstats_from_params(name, type, params, n, warn, ctx,
 	    errbuf)) == NULL)
@@ -482,7 +473,7 @@ nomem:
 	jobstats_free(js);
 	js = NULL;
 out:
-	virTypedParamsFree(params, n);
+	free(params);		/* the strings belong to doc */
 	json_decref(doc);
 	return js;
 }
