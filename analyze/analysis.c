@@ -24,6 +24,7 @@ analysis_opts_init(struct analysis_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->bin = 100 * MT_NS_PER_MS;
+	o->readahead = -1;
 	o->mig_port_lo = 49152;		/* qemu.conf migration_port_min */
 	o->mig_port_hi = 49215;		/* migration_port_max; REFERENCE.md 2 */
 }
@@ -94,12 +95,16 @@ open_all(const struct analysis_opts *o, const struct input *in, char *errbuf)
 			srcset_free(s);
 			return NULL;
 		}
+		/* The fuzzers' path: no thread per input. */
+		srcset_readahead(s, 0);
 		if (srcset_add_fp(s, in->files[0], fp, errbuf) < 0) {
 			srcset_free(s);
 			return NULL;
 		}
 		return s;
 	}
+	if (o->readahead >= 0)
+		srcset_readahead(s, o->readahead);
 	for (int i = 0; i < in->nfiles; i++)
 		if (srcset_add(s, in->files[i], errbuf) < 0) {
 			srcset_free(s);
@@ -164,7 +169,7 @@ find_vm(struct analysis *a, const struct input *in, char *errbuf)
 	struct vmfind *vf;
 	struct vm_choice given;
 	struct progress pr;
-	struct pkt p;
+	const struct pkt *p;
 	uint64_t n = 0;
 	int r;
 
@@ -181,7 +186,7 @@ find_vm(struct analysis *a, const struct input *in, char *errbuf)
 	}
 	progress_init(&pr, a->o.progress, "finding the VM");
 	while ((r = srcset_next(s, &p, errbuf)) == 1) {
-		if (vmfind_add(vf, &p) < 0) {
+		if (vmfind_add(vf, p) < 0) {
 			r = -1;
 			snprintf(errbuf, MT_ERRBUF_SIZE, "out of memory");
 			break;
@@ -221,7 +226,7 @@ measure(struct analysis *a, struct srcset *s, char *errbuf)
 	struct announce *ann;
 	struct vmfind *vf = NULL;
 	struct progress pr;
-	struct pkt p;
+	const struct pkt *p;
 	uint64_t n = 0, added;
 	mt_ns last_vm = MT_NS_NONE;
 	int r, mig;
@@ -249,10 +254,10 @@ measure(struct analysis *a, struct srcset *s, char *errbuf)
 	progress_init(&pr, a->o.progress, "reading");
 	while ((r = srcset_next(s, &p, errbuf)) == 1) {
 		if (a->packets++ == 0) {
-			a->first_ts = p.ts;
-			timeline_set_start(a->tl, p.ts);
+			a->first_ts = p->ts;
+			timeline_set_start(a->tl, p->ts);
 		}
-		a->last_ts = p.ts;
+		a->last_ts = p->ts;
 		/*
 		 * vf only supplies the VM's MAC after the loop, and only when
 		 * the VM was found: once its MAC is known (learned below from
@@ -260,44 +265,44 @@ measure(struct analysis *a, struct srcset *s, char *errbuf)
 		 * feeding vf every frame would be wasted work.
 		 */
 		if (vf != NULL && a->vm_found && !a->vm.have_mac &&
-		    vmfind_add(vf, &p) < 0)
+		    vmfind_add(vf, p) < 0)
 			goto oom;
-		if (announce_add(ann, &p) < 0)
+		if (announce_add(ann, p) < 0)
 			goto oom;
-		if ((mig = tcpflow_add(tf, &p, &added)) < 0)
+		if ((mig = tcpflow_add(tf, p, &added)) < 0)
 			goto oom;
-		if (mig && (timeline_add(a->tl, p.ts, TL_STREAM_BYTES, added) < 0 ||
-		    timeline_add(a->tl, p.ts, TL_STREAM_FRAME_BYTES,
-		    (uint64_t)p.ip_len + 14) < 0))
+		if (mig && (timeline_add(a->tl, p->ts, TL_STREAM_BYTES, added) < 0 ||
+		    timeline_add(a->tl, p->ts, TL_STREAM_FRAME_BYTES,
+		    (uint64_t)p->ip_len + 14) < 0))
 			goto oom;
 		if (a->vm_found) {
-			int e = echo_add(a->echo, &p), rarp;
+			int e = echo_add(a->echo, p), rarp;
 			struct mt_mac mac;
 			if (e < 0 ||
-			    (e == ECHO_NEW_REQUEST && timeline_add(a->tl, p.ts,
+			    (e == ECHO_NEW_REQUEST && timeline_add(a->tl, p->ts,
 			    TL_PROBE_SENT, 1) < 0) ||
-			    (e == ECHO_NEW_REPLY && timeline_add(a->tl, p.ts,
+			    (e == ECHO_NEW_REPLY && timeline_add(a->tl, p->ts,
 			    TL_PROBE_ANSWERED, 1) < 0))
 				goto oom;
 			/* Learn the VM's MAC from its own frames, if not given. */
-			if (!a->vm.have_mac && (p.layers & PKT_L_MAC) &&
-			    (p.layers & PKT_L_IP) &&
-			    mt_addr_eq(&p.ip_src, &a->vm.ip) &&
-			    !mt_mac_is_zero(&p.mac_src)) {
-				a->vm.mac = p.mac_src;
+			if (!a->vm.have_mac && (p->layers & PKT_L_MAC) &&
+			    (p->layers & PKT_L_IP) &&
+			    mt_addr_eq(&p->ip_src, &a->vm.ip) &&
+			    !mt_mac_is_zero(&p->mac_src)) {
+				a->vm.mac = p->mac_src;
 				a->vm.have_mac = 1;
 			}
-			if (a->vm.have_mac && announce_frame(&p, &mac, &rarp) &&
+			if (a->vm.have_mac && announce_frame(p, &mac, &rarp) &&
 			    mt_mac_eq(&mac, &a->vm.mac) &&
-			    timeline_add(a->tl, p.ts, TL_ANNOUNCE, 1) < 0)
+			    timeline_add(a->tl, p->ts, TL_ANNOUNCE, 1) < 0)
 				goto oom;
-			if (is_vm_frame(a, &p)) {
-				if (last_vm != MT_NS_NONE && p.ts - last_vm >
+			if (is_vm_frame(a, p)) {
+				if (last_vm != MT_NS_NONE && p->ts - last_vm >
 				    a->silence_end - a->silence_start) {
 					a->silence_start = last_vm;
-					a->silence_end = p.ts;
+					a->silence_end = p->ts;
 				}
-				last_vm = p.ts;
+				last_vm = p->ts;
 			}
 		}
 		if ((++n & 0xffff) == 0)
@@ -364,11 +369,26 @@ pick_gap(struct analysis *a)
 	return best;
 }
 
+/* Bin i of the timeline; an empty one (and *lost set) if unreadable. */
+static const struct tbin *
+bin_at(const struct analysis *a, size_t i, int *lost)
+{
+	static const struct tbin none;
+	const struct tbin *b = timeline_bin(a->tl, i);
+
+	if (b == NULL) {
+		*lost = 1;
+		return &none;
+	}
+	return b;
+}
+
 /* From the measures to the numbers the report gives. */
 static void
 summarise(struct analysis *a)
 {
-	const struct tbin *bins = timeline_bins(a->tl);
+	const struct tbin *b;
+	int lost = 0;
 	size_t nb = timeline_count(a->tl);
 	mt_ns t0 = timeline_start(a->tl), w = a->o.bin;
 	double bin_s = (double)w / 1e9;
@@ -431,7 +451,9 @@ summarise(struct analysis *a)
 		a->mig_mean_bps = (double)a->mig_bytes * 8 /
 		    ((double)(a->mig_last - a->mig_first) / 1e9);
 	for (size_t i = 0; i < nb; i++) {
-		double bps = (double)bins[i].stream_bytes * 8 / bin_s;
+		double bps;
+		b = bin_at(a, i, &lost);
+		bps = (double)b->stream_bytes * 8 / bin_s;
 		if (bps > a->mig_peak_bps)
 			a->mig_peak_bps = bps;
 	}
@@ -442,11 +464,12 @@ summarise(struct analysis *a)
 		uint64_t frame_bytes = 0;
 		for (size_t i = 0; i < nb; i++) {
 			mt_ns bs = t0 + (mt_ns)i * w;
-			frame_bytes += bins[i].stream_frame_bytes;
+			b = bin_at(a, i, &lost);
+			frame_bytes += b->stream_frame_bytes;
 			if (bs < a->mig_first || bs + w > a->mig_last)
 				continue;
 			inside++;
-			if ((double)bins[i].stream_frame_bytes * 8 / bin_s >=
+			if ((double)b->stream_frame_bytes * 8 / bin_s >=
 			    0.9 * a->o.link_bps)
 				full++;
 		}
@@ -461,6 +484,10 @@ summarise(struct analysis *a)
 		else
 			a->bottleneck = a->utilisation >= 0.9;
 	}
+	if (lost)
+		analysis_note(a, "part of the timeline could not be read back "
+		    "from its temporary file (%s): the peak throughput and the "
+		    "link utilisation leave it out", strerror(errno));
 	if (timeline_dropped(a->tl) > 0)
 		analysis_note(a, "%" PRIu64 " event(s) more than %zu bins "
 		    "after the first packet left out of the timeline (a "

@@ -32,6 +32,8 @@ struct analysis_opts {
 	double link_bps;		/* --link; 0: not given */
 	uint16_t mig_port_lo, mig_port_hi;	/* --mig-ports, default 49152-49215 */
 	int progress;			/* progress line on stderr */
+	int readahead;			/* -1: a reader thread per file when
+					   more than one CPU (srcset); 0: none */
 	mt_warn_fn warn;		/* warnings (one line each) */
 	void *warn_ctx;
 };

@@ -51,6 +51,8 @@ cli_usage(FILE *f)
 "  -o, --output DIR     also write report.txt, report.json and timeline.csv to DIR\n"
 "  -q, --quiet          no report on stdout (with -o)\n"
 "      --no-progress    no progress line on stderr\n"
+"      --no-threads     read the captures in one thread (default: a reader\n"
+"                       thread per capture when there is more than one core)\n"
 "  -h, --help           this help\n"
 "  -V, --version        the version\n"
 "\n"
@@ -90,7 +92,7 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 {
 	enum {
 		OPT_VM = 256, OPT_MIN_GAP, OPT_BIN, OPT_LINK, OPT_MIG_PORTS,
-		OPT_FORMAT, OPT_NO_PROGRESS, OPT_JOBSTATS, OPT_LIBVIRT,
+		OPT_FORMAT, OPT_NO_PROGRESS, OPT_NO_THREADS, OPT_JOBSTATS, OPT_LIBVIRT,
 		OPT_DOMAIN, OPT_DOWNTIME_LIMIT, OPT_WHAT_IF_LINK,
 		OPT_EXPERIMENT, OPT_FACTORS, OPT_RESPONSE, OPT_BASELINE,
 	};
@@ -114,6 +116,7 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+		{ "no-threads", no_argument, NULL, OPT_NO_THREADS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -196,8 +199,8 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 			break;
 		case 'j':
 			n = strtol(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || n < 1 || n > 1024)
-				return bad(errbuf, "--jobs", optarg, "a number of jobs from 1 to 1024");
+			if (end == optarg || *end != '\0' || n < 0 || n > 256)
+				return bad(errbuf, "--jobs", optarg, "a number of jobs from 1 to 256, or 0 for one per core");
 			c->jobs = (int)n;
 			break;
 		case 'o':
@@ -208,6 +211,9 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 			break;
 		case OPT_NO_PROGRESS:
 			c->o.progress = 0;
+			break;
+		case OPT_NO_THREADS:
+			c->o.readahead = 0;
 			break;
 		case 'h':
 			c->help = 1;

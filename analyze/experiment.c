@@ -318,6 +318,10 @@ runs_from_dir(const struct experiment_opts *o, const struct table *ftab)
 		nthreads = MAX_JOBS;
 	if (nthreads > nruns)
 		nthreads = nruns;
+	/* Runs in parallel already fill the cores: no reader threads on top
+	 * (they would only add switching; the reports are the same). */
+	if (nthreads > 1)
+		ao.readahead = 0;
 	if (nthreads == 1)
 		worker(&p);
 	else {
@@ -1251,7 +1255,7 @@ experiment_main(const struct experiment_opts *o)
 		return MT_EXIT_USAGE;
 	}
 	if (o->jobs < 0 || o->jobs > MAX_JOBS) {
-		errx_("-j %d: give 1 to %d jobs (0: one per CPU)", o->jobs,
+		errx_("-j %d: give 1 to %d jobs (0: one per core)", o->jobs,
 		    MAX_JOBS);
 		return MT_EXIT_USAGE;
 	}

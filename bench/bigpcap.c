@@ -500,9 +500,14 @@ mig_step(struct source *s, const struct opts *o)
 			    0x18, 502, MSS, s->u.mig.sent == 0 ? head : NULL,
 			    sizeof(head));
 			s->u.mig.sent += MSS;
-			if (++s->u.mig.segs % 2 == 0)
+			/* An ACK 40 us after every second segment; at rates
+			 * where segments come faster, the pending one is
+			 * kept (not pushed back), so ACKs still go out. */
+			if (++s->u.mig.segs % 2 == 0 && s->u.mig.ack_at == 0)
 				s->u.mig.ack_at = ts + 40 * NS_PER_US;
-			s->u.mig.data_next = c.start + 300 * NS_PER_US +
+			/* Paced from the first segment, which follows the
+			 * handshake's ACK (c.start + 300 us) by 100 us. */
+			s->u.mig.data_next = c.start + 400 * NS_PER_US +
 			    (int64_t)((double)s->u.mig.segs * seg_ns);
 		}
 		if (s->u.mig.data_next >= c.stream_end && s->u.mig.ack_at == 0) {

@@ -13,14 +13,6 @@
 
 #include "mt.h"
 
-int
-mt_addr_eq(const struct mt_addr *x, const struct mt_addr *y)
-{
-	if (x->family != y->family)
-		return 0;
-	return memcmp(x->a, y->a, x->family == 4 ? 4 : 16) == 0;
-}
-
 char *
 mt_addr_str(const struct mt_addr *x, char *buf, size_t len)
 {

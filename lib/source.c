@@ -3,22 +3,41 @@
  * (REFERENCE.md 5), explain why one cannot be read, and merge any number
  * of them by timestamp with a binary heap of one pending record per file.
  *
- * Buffers: libpcap hands out a pointer into its own per-handle buffer that
- * stays valid until the next read on that handle. So nothing is copied:
- * each file's pending record is left where libpcap put it, and the file
- * whose record srcset_next() returned is read again only at the start of
- * the following srcset_next() call. That keeps out->payload valid until
- * then, as pkt.h promises, with no per-packet copy or allocation.
+ * Two ways to read, with the same records, warnings and stats:
+ *
+ * - In the caller's thread (srcset_readahead(s, 0)): libpcap hands out a
+ *   pointer into its own per-handle buffer that stays valid until the
+ *   next read on that handle, so nothing is copied: each file's pending
+ *   record is left where libpcap put it and decoded when handed out, and
+ *   the file whose record srcset_next() returned is read again only at
+ *   the start of the following call.
+ *
+ * - Read ahead (the default with more than one CPU): one thread per file
+ *   runs pcap_next_ex() and pkt_decode() and hands the decoded records
+ *   over in batches through a small ring (SRC_NBATCH batches of
+ *   SRC_BATCH records, so memory stays bounded); the caller's thread only
+ *   merges. Reading and decoding a headers-only capture costs about as
+ *   much as every measure together (bench/RESULTS.md), so on two cores
+ *   the analysis runs near the speed of a bare libpcap loop. The reader
+ *   threads touch nothing but their own file and ring; every warning,
+ *   counter and the merge order stay in the caller's thread, so the
+ *   output does not depend on the threads' timing.
+ *
+ * Either way a record keeps at most SRC_PAYLOAD_KEEP payload bytes (what
+ * the measures read: QEMU's stream magic), valid until the next
+ * srcset_next() call.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <pcap/pcap.h>
 
@@ -32,22 +51,70 @@ static const uint32_t capture_magics[] = {
 	0x0a0d0d0a,		/* pcapng section header block */
 };
 
-struct srcfile {
-	/* Hot fields first: the merge touches these per packet. */
-	mt_ns ts;		/* the pending record, in libpcap's buffer */
-	uint32_t len, caplen;
-	const uint8_t *data;
-	pcap_t *p;		/* NULL once the file has ended */
-	int dlt;
-	int idx;		/* position in the set: pkt.src, tie-break */
-	mt_ns prev_ts;		/* previous record's timestamp, file order */
-	uint64_t nread;		/* records read, the pending one included */
+/* Read ahead: records handed over at a time, and batches in flight. */
+#ifndef SRC_BATCH
+#define SRC_BATCH	1024
+#endif
+#ifndef SRC_NBATCH
+#define SRC_NBATCH	8
+#endif
+/* Reader threads at most; a set of more files is read in one thread. */
+#define SRC_MAX_THREADS	16
 
-	char *path;
-	uint64_t size;		/* bytes on disk; 0 if unknown (a pipe) */
+struct srcrec {
+	struct pkt p;		/* decoded; p.payload points to head */
+	uint8_t head[SRC_PAYLOAD_KEEP];
+};
+
+struct srcbatch {
+	int n;
+	uint64_t end_pos;	/* file offset after its last record */
+	struct srcrec r[SRC_BATCH];
+};
+
+/*
+ * One file. Read ahead, its reader thread owns the second group of
+ * fields until it sets eof, the caller's thread the first; each group
+ * starts a cache line of its own, so that the two threads, each writing
+ * its own fields per packet, do not share a line.
+ */
+struct srcfile {
+	/* The caller's. Hot fields first: the merge touches these per packet. */
+	mt_ns ts;		/* the record to hand out next: the merge key */
+	uint32_t len;		/* its wire length */
+	int idx;		/* position in the set: pkt.src, tie-break */
+	const struct srcrec *rec;	/* it, in the ring (read ahead) */
+	int ri;			/* index of rec in its batch */
+	int dlt;
+	struct srcbatch *ring;	/* NULL: read in the caller's thread */
+	mt_ns prev_ts;		/* previous record's timestamp, file order */
 	struct src_stats st;
 	int warned_backwards;
+	char *path;
+	uint64_t size;		/* bytes on disk; 0 if unknown (a pipe) */
+	uint64_t pos;		/* read ahead: the offset the caller has reached */
+	pthread_t th;
+	int th_started;
+
+	/* The reader's (the caller's when not read ahead). */
+	_Alignas(64) pcap_t *p;	/* NULL once the file has ended */
+	/* The last record libpcap gave, in its buffer; data NULL once used. */
+	struct {
+		mt_ns ts;
+		uint32_t len, caplen;
+		const uint8_t *data;
+	} pend;
+	uint64_t nread;		/* records read, the pending one included */
+	struct srcbatch *fill;	/* the batch on_record() fills */
+	int bad;		/* on_record() stopped on a damaged record */
 	char err[PCAP_ERRBUF_SIZE];	/* why reading stopped, path-less */
+
+	/* Both: batches [head, tail) (mod SRC_NBATCH) of the ring are full
+	 * and the caller's to take. mu guards head, tail, eof and quit. */
+	_Alignas(64) pthread_mutex_t mu;
+	pthread_cond_t cv;
+	unsigned head, tail;
+	int eof, quit;
 };
 
 struct srcset {
@@ -59,6 +126,8 @@ struct srcset {
 	int hn;
 	int started;		/* srcset_next() was called */
 	int stale;		/* heap[0]'s record was handed out: read again */
+	int readahead;		/* srcset_readahead(); -1: not said */
+	struct pkt cur;		/* the record handed out, when not read ahead */
 };
 
 static void
@@ -87,7 +156,14 @@ srcset_new(mt_warn_fn warn, void *ctx)
 		return NULL;
 	s->warn = warn;
 	s->ctx = ctx;
+	s->readahead = -1;
 	return s;
+}
+
+void
+srcset_readahead(struct srcset *s, int on)
+{
+	s->readahead = on != 0;
 }
 
 static void
@@ -97,8 +173,10 @@ file_close(struct srcfile *f)
 		pcap_close(f->p);
 		f->p = NULL;
 	}
-	f->data = NULL;
+	f->pend.data = NULL;
 }
+
+static void reader_stop(struct srcfile *f);
 
 void
 srcset_free(struct srcset *s)
@@ -106,6 +184,7 @@ srcset_free(struct srcset *s)
 	if (s == NULL)
 		return;
 	for (int i = 0; i < s->n; i++) {
+		reader_stop(s->f[i]);
 		file_close(s->f[i]);
 		free(s->f[i]->path);
 		free(s->f[i]);
@@ -134,6 +213,34 @@ srcset_stats(const struct srcset *s, int i)
  */
 
 /*
+ * libpcap gave record h, data: make it f's pending one. Return 1, or -1
+ * with f->err (without the path) filled in when it is damaged.
+ */
+static inline int
+take_record(struct srcfile *f, const struct pcap_pkthdr *h,
+    const uint8_t *data)
+{
+	/*
+	 * Opened with PCAP_TSTAMP_PRECISION_NANO, tv_usec holds
+	 * nanoseconds. pcapng timestamps are 64-bit and can overflow
+	 * int64 ns (past year 2262): a damaged file.
+	 */
+	if (__builtin_expect(h->ts.tv_sec > INT64_MAX / MT_NS_PER_S - 1 ||
+	    h->ts.tv_sec < INT64_MIN / MT_NS_PER_S + 1, 0)) {
+		snprintf(f->err, sizeof(f->err), "record %" PRIu64 ": timestamp "
+		    "out of range (%lld s)", f->nread + 1,
+		    (long long)h->ts.tv_sec);
+		return -1;
+	}
+	f->pend.ts = (mt_ns)h->ts.tv_sec * MT_NS_PER_S + h->ts.tv_usec;
+	f->pend.len = h->len;
+	f->pend.caplen = h->caplen;
+	f->pend.data = data;
+	f->nread++;
+	return 1;
+}
+
+/*
  * Read the next record of f into its pending slot. Return 1 with a
  * record, 0 at the normal end, -1 on an error with f->err (without the
  * path) filled in. The file is closed on 0 and -1.
@@ -147,25 +254,10 @@ file_read(struct srcfile *f)
 
 	r = pcap_next_ex(f->p, &h, &data);
 	if (r == 1) {
-		/*
-		 * Opened with PCAP_TSTAMP_PRECISION_NANO, tv_usec holds
-		 * nanoseconds. pcapng timestamps are 64-bit and can
-		 * overflow int64 ns (past year 2262): a damaged file.
-		 */
-		if (__builtin_expect(h->ts.tv_sec > INT64_MAX / MT_NS_PER_S - 1 ||
-		    h->ts.tv_sec < INT64_MIN / MT_NS_PER_S + 1, 0)) {
-			snprintf(f->err, sizeof(f->err), "record %" PRIu64 ": timestamp "
-			    "out of range (%lld s)", f->nread + 1,
-			    (long long)h->ts.tv_sec);
-			file_close(f);
-			return -1;
-		}
-		f->ts = (mt_ns)h->ts.tv_sec * MT_NS_PER_S + h->ts.tv_usec;
-		f->len = h->len;
-		f->caplen = h->caplen;
-		f->data = data;
-		f->nread++;
-		return 1;
+		if (take_record(f, h, data) == 1)
+			return 1;
+		file_close(f);
+		return -1;
 	}
 	if (r == PCAP_ERROR_BREAK || r == 0) {
 		file_close(f);
@@ -174,6 +266,220 @@ file_read(struct srcfile *f)
 	snprintf(f->err, sizeof(f->err), "%s", pcap_geterr(f->p));
 	file_close(f);
 	return -1;
+}
+
+/* Decode f's pending record (in libpcap's buffer) into *out. */
+static inline void
+decode_pending(const struct srcfile *f, struct pkt *out)
+{
+	out->ts = f->pend.ts;
+	out->wire_len = f->pend.len;
+	out->src = f->idx;
+	(void)pkt_decode(f->dlt, f->pend.data, f->pend.caplen, out);
+	if (out->payload_caplen > SRC_PAYLOAD_KEEP)
+		out->payload_caplen = SRC_PAYLOAD_KEEP;
+}
+
+/* ---------------------------------------------------------------------
+ * Reading ahead: a thread per file fills the ring, the caller takes.
+ */
+
+/* The offset reached in f's file, for the progress line. */
+static uint64_t
+file_pos(const struct srcfile *f)
+{
+	long pos;
+
+	if (f->p == NULL)
+		return f->size;
+	pos = ftell(pcap_file(f->p));
+	return pos > 0 ? (uint64_t)pos : 0;
+}
+
+/* Decode f's pending record into rec, its payload's first bytes kept. */
+static inline void
+store_pending(struct srcfile *f, struct srcrec *rec)
+{
+	decode_pending(f, &rec->p);
+	if (rec->p.payload_caplen > 0) {
+		memcpy(rec->head, rec->p.payload, rec->p.payload_caplen);
+		rec->p.payload = rec->head;
+	}
+	f->pend.data = NULL;
+}
+
+/* pcap_dispatch()'s callback: one record into the batch being filled. */
+static void
+on_record(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	struct srcfile *f = (struct srcfile *)(void *)user;
+
+	if (take_record(f, h, data) < 0) {
+		f->bad = 1;
+		pcap_breakloop(f->p);
+		return;
+	}
+	store_pending(f, &f->fill->r[f->fill->n++]);
+}
+
+/*
+ * Fill batch b from f: the pending record first (srcset_add read it),
+ * then up to a full batch through pcap_dispatch() (cheaper per record
+ * than pcap_next_ex()). Return 1, or 0/-1 when the file ended (normally,
+ * or on an error with f->err set); it is then closed.
+ */
+static int
+fill_batch(struct srcfile *f, struct srcbatch *b)
+{
+	int c;
+
+	b->n = 0;
+	if (f->pend.data != NULL)
+		store_pending(f, &b->r[b->n++]);
+	f->fill = b;
+	while (b->n < SRC_BATCH) {
+		c = pcap_dispatch(f->p, SRC_BATCH - b->n, on_record,
+		    (u_char *)(void *)f);
+		if (c > 0)
+			continue;
+		if (c == 0) {		/* the end of the file */
+			file_close(f);
+			return 0;
+		}
+		if (!f->bad)		/* else on_record said why */
+			snprintf(f->err, sizeof(f->err), "%s",
+			    pcap_geterr(f->p));
+		file_close(f);
+		return -1;
+	}
+	return 1;
+}
+
+static void *
+reader_main(void *arg)
+{
+	struct srcfile *f = arg;
+	struct srcbatch *b;
+	int r = 1;
+
+	while (r == 1) {
+		pthread_mutex_lock(&f->mu);
+		while (f->tail - f->head == SRC_NBATCH && !f->quit)
+			pthread_cond_wait(&f->cv, &f->mu);
+		if (f->quit) {
+			pthread_mutex_unlock(&f->mu);
+			break;
+		}
+		b = &f->ring[f->tail % SRC_NBATCH];
+		pthread_mutex_unlock(&f->mu);
+
+		r = fill_batch(f, b);
+		b->end_pos = file_pos(f);
+
+		pthread_mutex_lock(&f->mu);
+		if (b->n > 0)
+			f->tail++;
+		if (r != 1)
+			f->eof = 1;
+		pthread_cond_signal(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+	}
+	return NULL;
+}
+
+/* Start f's reader. Return 0, or -1 (f is then read in the caller's thread). */
+static int
+reader_start(struct srcfile *f)
+{
+	if ((f->ring = malloc(SRC_NBATCH * sizeof(*f->ring))) == NULL)
+		return -1;
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->cv, NULL);
+	f->head = f->tail = 0;
+	f->eof = f->quit = 0;
+	f->rec = NULL;
+	if (pthread_create(&f->th, NULL, reader_main, f) != 0) {
+		pthread_mutex_destroy(&f->mu);
+		pthread_cond_destroy(&f->cv);
+		free(f->ring);
+		f->ring = NULL;
+		return -1;
+	}
+	f->th_started = 1;
+	return 0;
+}
+
+static void
+reader_stop(struct srcfile *f)
+{
+	if (!f->th_started)
+		return;
+	pthread_mutex_lock(&f->mu);
+	f->quit = 1;
+	pthread_cond_signal(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	pthread_join(f->th, NULL);
+	pthread_mutex_destroy(&f->mu);
+	pthread_cond_destroy(&f->cv);
+	free(f->ring);
+	f->ring = NULL;
+	f->th_started = 0;
+}
+
+/*
+ * The caller's side: make f->rec the next record of the ring, giving the
+ * batch of the previous one back when it is used up. Return 1 with a
+ * record, 0 when the file has ended (f->err says whether on an error).
+ */
+static int
+ring_next(struct srcfile *f)
+{
+	const struct srcbatch *b;
+
+	if (f->rec != NULL) {
+		b = &f->ring[f->head % SRC_NBATCH];
+		if (++f->ri < b->n)
+			goto have;
+		pthread_mutex_lock(&f->mu);
+		f->head++;
+		pthread_cond_signal(&f->cv);
+	} else
+		pthread_mutex_lock(&f->mu);
+	while (f->head == f->tail && !f->eof)
+		pthread_cond_wait(&f->cv, &f->mu);
+	if (f->head == f->tail) {
+		pthread_mutex_unlock(&f->mu);
+		f->rec = NULL;
+		return 0;
+	}
+	pthread_mutex_unlock(&f->mu);
+	b = &f->ring[f->head % SRC_NBATCH];
+	f->ri = 0;
+	f->pos = b->end_pos;
+have:
+	f->rec = &b->r[f->ri];
+	f->ts = f->rec->p.ts;
+	f->len = f->rec->p.wire_len;
+	return 1;
+}
+
+/* Start reading ahead, when asked for and worth it (more than one CPU). */
+static void
+start_readers(struct srcset *s)
+{
+	int on = s->readahead;
+
+	if (on < 0)
+		on = sysconf(_SC_NPROCESSORS_ONLN) > 1;
+	if (!on || s->hn > SRC_MAX_THREADS)
+		return;
+	for (int i = 0; i < s->hn; i++) {
+		struct srcfile *f = s->heap[i];
+
+		if (reader_start(f) < 0)
+			continue;	/* read in this thread */
+		(void)ring_next(f);	/* its first record: srcset_add read it */
+	}
 }
 
 /*
@@ -426,7 +732,9 @@ add_handle(struct srcset *s, const char *path, pcap_t *p, uint64_t size,
 		return -1;
 	}
 
-	if ((f = calloc(1, sizeof(*f))) == NULL ||
+	if ((f = aligned_alloc(_Alignof(struct srcfile), sizeof(*f))) != NULL)
+		memset(f, 0, sizeof(*f));
+	if (f == NULL ||
 	    (f->path = strdup(path)) == NULL)
 		goto nomem;
 	f->p = p;
@@ -444,6 +752,8 @@ add_handle(struct srcset *s, const char *path, pcap_t *p, uint64_t size,
 	 */
 	f->idx = s->n;
 	r = file_read(f);
+	f->ts = f->pend.ts;
+	f->len = f->pend.len;
 	if (r < 0) {
 		explain_read_error(f, f->err, 1, msg, sizeof(msg));
 		if (strstr(f->err, "truncated") == NULL) {
@@ -525,18 +835,35 @@ warn_backwards(struct srcset *s, struct srcfile *f)
 	    (int64_t)(d % MT_NS_PER_S));
 }
 
+/* The next record of heap[0]'s file: 1 with one, 0 at its end. */
+static inline int
+file_advance(struct srcfile *f)
+{
+	if (f->ring != NULL)
+		return ring_next(f);
+	if (file_read(f) != 1)
+		return 0;
+	f->ts = f->pend.ts;
+	f->len = f->pend.len;
+	return 1;
+}
+
 int
-srcset_next(struct srcset *s, struct pkt *out, char *errbuf)
+srcset_next(struct srcset *s, const struct pkt **outp, char *errbuf)
 {
 	struct srcfile *f;
 	struct src_stats *st;
+	const struct pkt *out;
 
 	(void)errbuf;		/* no fatal error is left: files fail alone */
-	s->started = 1;
+	if (!s->started) {
+		s->started = 1;
+		start_readers(s);
+	}
 	if (s->stale) {
-		/* Only now may libpcap reuse the buffer out->payload was in. */
+		/* Only now may the record out->payload is in be reused. */
 		s->stale = 0;
-		if (__builtin_expect(file_read(s->heap[0]) == 1, 1)) {
+		if (__builtin_expect(file_advance(s->heap[0]), 1)) {
 			if (s->hn > 1)
 				heap_down(s, 0);
 		} else {
@@ -548,10 +875,13 @@ srcset_next(struct srcset *s, struct pkt *out, char *errbuf)
 
 	f = s->heap[0];
 	s->stale = 1;
-	out->ts = f->ts;
-	out->wire_len = f->len;
-	out->src = f->idx;
-	(void)pkt_decode(f->dlt, f->data, f->caplen, out);
+	if (f->ring != NULL) {
+		out = &f->rec->p;
+	} else {
+		decode_pending(f, &s->cur);
+		out = &s->cur;
+	}
+	*outp = out;
 
 	st = &f->st;
 	if (st->packets == 0) {
@@ -587,7 +917,10 @@ srcset_progress(const struct srcset *s, uint64_t *done, uint64_t *total)
 	for (int i = 0; i < s->n; i++) {
 		const struct srcfile *f = s->f[i];
 		t += f->size;
-		if (f->p == NULL) {
+		if (f->ring != NULL) {
+			d += f->rec == NULL || f->pos > f->size ? f->size :
+			    f->pos;
+		} else if (f->p == NULL) {
 			d += f->size;
 		} else {
 			long pos = ftell(pcap_file(f->p));

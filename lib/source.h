@@ -4,6 +4,10 @@
  * nanosecond precision, and merge them by timestamp with a streaming
  * k-way merge (a binary heap of one pending packet per file).
  *
+ * With more than one CPU each file is read and decoded ahead in a thread
+ * of its own (at most 16 files; see source.c); the records, their order,
+ * the warnings and the stats are the same either way.
+ *
  * Ownership: srcset_new() returns a set the caller frees with
  * srcset_free() (NULL is fine). Paths are copied.
  */
@@ -16,6 +20,9 @@
 #include "pkt.h"
 
 struct srcset;
+
+/* Payload bytes a record keeps (out->payload_caplen is at most this). */
+#define SRC_PAYLOAD_KEEP	16
 
 /* Per-file counters, for the report. */
 struct src_stats {
@@ -36,6 +43,13 @@ struct src_stats {
  */
 struct srcset *srcset_new(mt_warn_fn warn, void *ctx);
 void srcset_free(struct srcset *s);
+
+/*
+ * Read ahead in a thread per file (on != 0) or in the caller's thread
+ * (0). The default is on with more than one CPU online. Call before the
+ * first srcset_next().
+ */
+void srcset_readahead(struct srcset *s, int on);
 
 /*
  * Open a capture file and add it to the set. Return 0, or -1 with
@@ -60,13 +74,14 @@ int srcset_count(const struct srcset *s);
 
 /*
  * Give the next packet in timestamp order across all files (ties: lower
- * file index first), decoded into *out. out->payload points into libpcap's
- * buffer and stays valid until the next srcset_next() call. Return 1 with a packet, 0 at the
- * end of every file, -1 on a fatal error (errbuf set). A read error in
- * one file (e.g. a truncated record) is a warning: that file ends, the
- * others go on, and its stats say damaged.
+ * file index first), decoded, through *out: the record belongs to the
+ * set and stays valid, with its payload bytes (out->payload, at most
+ * SRC_PAYLOAD_KEEP of them), until the next srcset_next() call. Return
+ * 1 with a packet, 0 at the end of every file, -1 on a fatal error
+ * (errbuf set). A read error in one file (e.g. a truncated record) is a
+ * warning: that file ends, the others go on, and its stats say damaged.
  */
-int srcset_next(struct srcset *s, struct pkt *out, char *errbuf);
+int srcset_next(struct srcset *s, const struct pkt **out, char *errbuf);
 
 /* Counters of file i (0-based); valid until srcset_free(). */
 const struct src_stats *srcset_stats(const struct srcset *s, int i);

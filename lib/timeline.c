@@ -1,18 +1,41 @@
-/* timeline.c: a growable array of fixed-width bins. */
+/* timeline.c: fixed-width bins, in chunks, the old ones on disk. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "timeline.h"
 
+/*
+ * Bins live in chunks of TL_CHUNK. At most TL_RESIDENT chunks are kept in
+ * memory (1 MiB: 27 minutes of 100 ms bins); older ones go to an
+ * unlinked temporary file and come back when touched again (a record a
+ * little out of order, or the report reading every bin at the end). So
+ * memory stays bounded however long the capture; a chunk never touched
+ * (a silent hour) takes neither memory nor disk. If the temporary file
+ * cannot be made or written, chunks simply stay in memory.
+ */
+#define TL_CHUNK	4096
+#define TL_NCHUNKS	(TIMELINE_MAX_BINS / TL_CHUNK)
+#define TL_RESIDENT	8
+#define TL_CHUNK_BYTES	(TL_CHUNK * sizeof(struct tbin))
+
 struct timeline {
 	mt_ns width, start;
-	struct tbin *bins;
-	size_t n, cap;
-	uint64_t dropped;	/* events past TIMELINE_MAX_BINS */
+	size_t n;			/* bins */
+	uint64_t dropped;		/* events past TIMELINE_MAX_BINS */
+	struct tbin *chunk[TL_NCHUNKS];	/* in memory, or NULL */
+	uint8_t on_disk[TL_NCHUNKS];	/* NULL and this: in the file; else zero */
+	size_t resident;		/* chunks in memory */
+	int fd;				/* the temporary file; -1 until needed */
+	int no_spill;			/* it failed: keep everything in memory */
 };
+
+static const struct tbin zero_bin;
 
 struct timeline *
 timeline_new(mt_ns width)
@@ -26,6 +49,7 @@ timeline_new(mt_ns width)
 		return NULL;
 	t->width = width;
 	t->start = MT_NS_NONE;
+	t->fd = -1;
 	return t;
 }
 
@@ -34,8 +58,99 @@ timeline_free(struct timeline *t)
 {
 	if (t == NULL)
 		return;
-	free(t->bins);
+	for (size_t c = 0; c < TL_NCHUNKS; c++)
+		free(t->chunk[c]);
+	if (t->fd >= 0)
+		close(t->fd);
 	free(t);
+}
+
+/* An unlinked file in $TMPDIR (else /tmp), as sort(1) uses. */
+static int
+spill_open(struct timeline *t)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	if (snprintf(path, sizeof(path), "%s/migtrace-timeline.XXXXXX", dir) >=
+	    (int)sizeof(path))
+		return -1;
+	if ((fd = mkstemp(path)) < 0)
+		return -1;
+	(void)unlink(path);
+	t->fd = fd;
+	return 0;
+}
+
+/* Write chunk c to the file and free it. -1 if it cannot be written. */
+static int
+spill(struct timeline *t, size_t c)
+{
+	const char *p = (const char *)t->chunk[c];
+	size_t done = 0;
+	ssize_t w;
+
+	if (t->fd < 0 && spill_open(t) < 0)
+		return -1;
+	while (done < TL_CHUNK_BYTES) {
+		w = pwrite(t->fd, p + done, TL_CHUNK_BYTES - done,
+		    (off_t)(c * TL_CHUNK_BYTES + done));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		done += (size_t)w;
+	}
+	free(t->chunk[c]);
+	t->chunk[c] = NULL;
+	t->on_disk[c] = 1;
+	t->resident--;
+	return 0;
+}
+
+/* Keep at most TL_RESIDENT chunks in memory, chunk 'keep' among them:
+ * the oldest go first (time moves forward). */
+static void
+evict(struct timeline *t, size_t keep)
+{
+	for (size_t c = 0; c < TL_NCHUNKS && t->resident > TL_RESIDENT &&
+	    !t->no_spill; c++)
+		if (c != keep && t->chunk[c] != NULL && spill(t, c) < 0)
+			t->no_spill = 1;
+}
+
+/* Chunk c in memory (read back or made zero), or NULL when out of memory
+ * or the file cannot be read. */
+static struct tbin *
+chunk_get(struct timeline *t, size_t c)
+{
+	struct tbin *b;
+	size_t done = 0;
+	ssize_t r;
+
+	if (t->chunk[c] != NULL)
+		return t->chunk[c];
+	if ((b = calloc(TL_CHUNK, sizeof(*b))) == NULL)
+		return NULL;
+	while (t->on_disk[c] && done < TL_CHUNK_BYTES) {
+		r = pread(t->fd, (char *)b + done, TL_CHUNK_BYTES - done,
+		    (off_t)(c * TL_CHUNK_BYTES + done));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			free(b);
+			return NULL;
+		}
+		done += (size_t)r;
+	}
+	t->chunk[c] = b;
+	t->on_disk[c] = 0;
+	t->resident++;
+	evict(t, c);
+	return b;
 }
 
 void
@@ -62,27 +177,12 @@ timeline_add(struct timeline *t, mt_ns ts, enum tl_field f, uint64_t n)
 	} else
 		i = (size_t)(((uint64_t)ts - (uint64_t)t->start) /
 		    (uint64_t)t->width);
-	if (i >= t->n) {
-		if (i >= t->cap) {
-			size_t ncap = t->cap ? t->cap : 256;
-			struct tbin *nb;
-			while (ncap <= i) {
-				/* A hostile timestamp far away: the size would
-				 * overflow (and realloc(p, 0) would free p). */
-				if (ncap > SIZE_MAX / 2 / sizeof(*nb))
-					return -1;
-				ncap *= 2;
-			}
-			nb = realloc(t->bins, ncap * sizeof(*nb));
-			if (nb == NULL)
-				return -1;
-			t->bins = nb;
-			t->cap = ncap;
-		}
-		memset(t->bins + t->n, 0, (i + 1 - t->n) * sizeof(*t->bins));
-		t->n = i + 1;
-	}
-	b = &t->bins[i];
+	if ((b = t->chunk[i / TL_CHUNK]) == NULL &&
+	    (b = chunk_get(t, i / TL_CHUNK)) == NULL)
+		return -1;
+	if (i >= t->n)
+		t->n = i + 1;	/* the bins in between are zero */
+	b += i % TL_CHUNK;
 	switch (f) {
 	case TL_STREAM_BYTES: b->stream_bytes += n; break;
 	case TL_STREAM_FRAME_BYTES: b->stream_frame_bytes += n; break;
@@ -118,7 +218,23 @@ timeline_dropped(const struct timeline *t)
 }
 
 const struct tbin *
-timeline_bins(const struct timeline *t)
+timeline_bin(struct timeline *t, size_t i)
 {
-	return t->bins;
+	struct tbin *b;
+
+	if (i >= t->n)
+		return NULL;
+	if ((b = t->chunk[i / TL_CHUNK]) != NULL)
+		return b + i % TL_CHUNK;
+	if (!t->on_disk[i / TL_CHUNK])
+		return &zero_bin;	/* never touched */
+	if ((b = chunk_get(t, i / TL_CHUNK)) == NULL)
+		return NULL;
+	return b + i % TL_CHUNK;
+}
+
+size_t
+timeline_resident(const struct timeline *t)
+{
+	return t->resident * TL_CHUNK_BYTES;
 }

@@ -4,7 +4,9 @@
  * announces: the CSV timeline and the throughput-over-time measures.
  *
  * Ownership: timeline_new() -> timeline_free(). Bins grow with the span
- * of the capture (one bin per width), not with its packet count.
+ * of the capture (one bin per width), not with its packet count; memory
+ * does not: past 1 MiB of bins the oldest go to an unlinked temporary
+ * file in $TMPDIR (else /tmp) and are read back when asked for.
  */
 #ifndef MT_TIMELINE_H
 #define MT_TIMELINE_H
@@ -50,6 +52,14 @@ mt_ns timeline_width(const struct timeline *t);
 size_t timeline_count(const struct timeline *t);
 /* Events past TIMELINE_MAX_BINS bins, left out of the bins. */
 uint64_t timeline_dropped(const struct timeline *t);
-const struct tbin *timeline_bins(const struct timeline *t);
+/*
+ * Bin i (i < timeline_count()), valid until the next call on t. NULL
+ * only when a bin kept on disk cannot be read back (or, then, out of
+ * memory).
+ */
+const struct tbin *timeline_bin(struct timeline *t, size_t i);
+/* Bytes of bins held in memory now (at most 1 MiB, unless the temporary
+ * file could not be written). */
+size_t timeline_resident(const struct timeline *t);
 
 #endif /* MT_TIMELINE_H */

@@ -290,6 +290,37 @@ dump_file(const char *path, int dlt, unsigned id, const struct rec *r,
 	pcap_close(p);
 }
 
+/*
+ * Every test runs twice (main): with the files read in the caller's
+ * thread, then read ahead by a thread per file (source.c). Both must give
+ * the same records, warnings and stats.
+ */
+static int readahead;
+
+static struct srcset *
+new_set(mt_warn_fn warn, void *ctx)
+{
+	struct srcset *s = srcset_new(warn, ctx);
+
+	if (s != NULL)
+		srcset_readahead(s, readahead);
+	return s;
+}
+#define srcset_new new_set
+
+/* srcset_next(), with the record copied out (the tests keep several). */
+static int
+next_copy(struct srcset *s, struct pkt *out, char *errbuf)
+{
+	const struct pkt *p;
+	int r = srcset_next(s, &p, errbuf);
+
+	if (r == 1)
+		*out = *p;
+	return r;
+}
+#define srcset_next next_copy
+
 /* Timestamp s seconds and n nanoseconds after T0. */
 #define NS(s, n) ((T0 + (s)) * MT_NS_PER_S + (n))
 
@@ -525,6 +556,69 @@ START_TEST(payload_valid_until_next)
 		}
 	}
 	ck_assert_int_eq(srcset_next(s, &p, errbuf), 0);
+	srcset_free(s);
+}
+END_TEST
+
+/* Files many batches long (read ahead: the ring wraps, the readers wait). */
+START_TEST(long_merge)
+{
+	enum { N0 = 3000, N1 = 2500 };
+	static struct rec r0[N0], r1[N1];
+	char errbuf[MT_ERRBUF_SIZE];
+	struct srcset *s = srcset_new(NULL, NULL);
+	struct pkt p;
+	unsigned next[2] = { 0, 0 };
+	mt_ns last = 0;
+	int r, n = 0;
+
+	for (int i = 0; i < N0; i++)
+		r0[i] = (struct rec){ NS(0, 2 * i), (unsigned)i };
+	for (int i = 0; i < N1; i++)	/* the same instants, and odd ones */
+		r1[i] = (struct rec){ NS(0, i < 1000 ? 2 * i : 2 * i + 1),
+		    (unsigned)i };
+	dump_file(path_of("0.pcap"), 1, 0, r0, N0);
+	dump_file(path_of("1.pcap"), 1, 1, r1, N1);
+	ck_assert_int_eq(srcset_add(s, path_of("0.pcap"), errbuf), 0);
+	ck_assert_int_eq(srcset_add(s, path_of("1.pcap"), errbuf), 0);
+	while ((r = srcset_next(s, &p, errbuf)) == 1) {
+		ck_assert(p.src == 0 || p.src == 1);
+		ck_assert_uint_eq(p.icmp_seq, next[p.src]);
+		ck_assert_int_eq(p.ts, p.src == 0 ? r0[next[p.src]].ts :
+		    r1[next[p.src]].ts);
+		/* Ties: the lower file index first. */
+		ck_assert(p.ts > last || (p.ts == last && p.src == 1) || n == 0);
+		next[p.src]++;
+		last = p.ts;
+		n++;
+	}
+	ck_assert_int_eq(r, 0);
+	ck_assert_uint_eq(next[0], N0);
+	ck_assert_uint_eq(next[1], N1);
+	ck_assert_uint_eq(srcset_stats(s, 0)->packets, N0);
+	ck_assert_uint_eq(srcset_stats(s, 1)->packets, N1);
+	srcset_free(s);
+}
+END_TEST
+
+/* Freed half-way: readers blocked on a full ring must be stopped. */
+START_TEST(free_midway)
+{
+	enum { N = 5000 };
+	static struct rec r[N];
+	char errbuf[MT_ERRBUF_SIZE];
+	struct srcset *s = srcset_new(NULL, NULL);
+	struct pkt p;
+
+	for (int i = 0; i < N; i++)
+		r[i] = (struct rec){ NS(0, i), (unsigned)i };
+	dump_file(path_of("0.pcap"), 1, 0, r, N);
+	dump_file(path_of("1.pcap"), 1, 1, r, N);
+	ck_assert_int_eq(srcset_add(s, path_of("0.pcap"), errbuf), 0);
+	ck_assert_int_eq(srcset_add(s, path_of("1.pcap"), errbuf), 0);
+	for (int i = 0; i < 10; i++)
+		ck_assert_int_eq(srcset_next(s, &p, errbuf), 1);
+	ck_assert_uint_eq(p.icmp_seq, 4);
 	srcset_free(s);
 }
 END_TEST
@@ -892,7 +986,7 @@ END_TEST
 
 START_TEST(progress)
 {
-	enum { NP = 2000 };
+	enum { NP = 20000 };	/* read ahead: progress moves a batch at a time */
 	static struct rec r[NP];
 	char errbuf[MT_ERRBUF_SIZE];
 	struct srcset *s = srcset_new(NULL, NULL);
@@ -931,9 +1025,9 @@ START_TEST(progress)
 END_TEST
 
 static Suite *
-source_suite(void)
+source_suite(const char *name)
 {
-	Suite *s = suite_create("source");
+	Suite *s = suite_create(name);
 	TCase *tc;
 
 	tc = tcase_create("formats");
@@ -953,6 +1047,8 @@ source_suite(void)
 	tcase_add_test(tc, merge_three);
 	tcase_add_test(tc, payload_valid_until_next);
 	tcase_add_test(tc, many_files);
+	tcase_add_test(tc, long_merge);
+	tcase_add_test(tc, free_midway);
 	tcase_add_test(tc, backwards);
 	tcase_add_test(tc, progress);
 	tcase_add_test(tc, add_after_start);
@@ -980,11 +1076,15 @@ source_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(source_suite());
-	int failed;
+	SRunner *sr;
+	int failed = 0;
 
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	for (readahead = 0; readahead <= 1; readahead++) {
+		sr = srunner_create(source_suite(readahead ?
+		    "source (read ahead)" : "source"));
+		srunner_run_all(sr, CK_ENV);
+		failed += srunner_ntests_failed(sr);
+		srunner_free(sr);
+	}
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
