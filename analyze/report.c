@@ -177,7 +177,7 @@ migration_json(const struct analysis *a)
 		char s[64], t[64];
 		if (!d->migration)
 			continue;
-		json_array_append_new(streams, json_pack("{s:s, s:i, s:s, s:i, s:b, s:I, s:I, s:I, s:I, s:o, s:I, s:I}",
+		json_array_append_new(streams, json_pack("{s:s, s:i, s:s, s:i, s:b, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:o}",
 		    "src", mt_addr_str(&d->src, s, sizeof(s)), "sport", d->sport,
 		    "dst", mt_addr_str(&d->dst, t, sizeof(t)), "dport", d->dport,
 		    "magic", d->magic,
@@ -187,7 +187,8 @@ migration_json(const struct analysis *a)
 		    "last_data_ns", (json_int_t)d->last_data,
 		    "duration_s", j_s(d->last_data - d->first_data),
 		    "retransmissions", (json_int_t)d->retrans,
-		    "zero_windows", (json_int_t)d->zero_windows));
+		    "zero_windows", (json_int_t)d->zero_windows,
+		    "handshake_rtt_ns", j_ns(d->handshake_rtt)));
 	}
 	json_object_set_new(o, "streams", streams);
 	return o;
@@ -357,6 +358,10 @@ analysis_write_text(const struct analysis *a, FILE *f)
 			    mt_addr_str(&d->dst, b2, sizeof(b2)), d->dport,
 			    d->magic ? " (QEVM magic)" : " (by port)",
 			    (unsigned long long)d->bytes);
+			if (d->handshake_rtt != MT_NS_NONE)
+				fprintf(f, "    handshake RTT       %.3f ms (SYN to "
+				    "SYN/ACK where captured)\n",
+				    ms(d->handshake_rtt));
 		}
 		fprintf(f, "  bytes                 %llu\n", (unsigned long long)a->mig_bytes);
 		fprintf(f, "  first data            %s\n", clock_str(a->mig_first, b1, sizeof(b1)));
@@ -382,7 +387,6 @@ analysis_write_text(const struct analysis *a, FILE *f)
 void
 analysis_write_csv(const struct analysis *a, FILE *f)
 {
-	const struct tbin *b = timeline_bins(a->tl);
 	size_t n = timeline_count(a->tl);
 	mt_ns t0 = timeline_start(a->tl), w = a->o.bin;
 	double bin_s = (double)w / 1e9;
@@ -390,12 +394,16 @@ analysis_write_csv(const struct analysis *a, FILE *f)
 	fprintf(f, "bin_start_ns,bin_start_s,stream_bps,probes_sent,"
 	    "probes_answered,announces%s\n", a->o.link_bps > 0 ? ",utilisation" : "");
 	for (size_t i = 0; i < n; i++) {
+		const struct tbin *b = timeline_bin(a->tl, i);
+
+		if (b == NULL)		/* the temporary file failed: said in notes */
+			break;
 		fprintf(f, "%lld,%.9f,%.1f,%u,%u,%u", (long long)(t0 + (mt_ns)i * w),
 		    (double)((mt_ns)i * w) / 1e9,
-		    (double)b[i].stream_bytes * 8 / bin_s, b[i].probes_sent,
-		    b[i].probes_answered, b[i].announces);
+		    (double)b->stream_bytes * 8 / bin_s, b->probes_sent,
+		    b->probes_answered, b->announces);
 		if (a->o.link_bps > 0)
-			fprintf(f, ",%.4f", (double)b[i].stream_frame_bytes * 8 /
+			fprintf(f, ",%.4f", (double)b->stream_frame_bytes * 8 /
 			    bin_s / a->o.link_bps);
 		fputc('\n', f);
 	}

@@ -182,7 +182,8 @@ struct virt *virt_new(const struct cap_opts *o, char *err, size_t errlen);
 /* Start the migration (if --migrate-to) in its own thread. */
 int virt_start_migration(struct virt *v, char *err, size_t errlen);
 /*
- * Time the job ended (event or migration call returned), or
+ * Time the job ended (job-completed event, migration call returned, or,
+ * watching, QEMU's MIGRATION event "failed" or "cancelled"), or
  * MT_NS_NONE while it runs.
  */
 mt_ns virt_job_end(struct virt *v);
@@ -193,7 +194,12 @@ void virt_finish(struct virt *v);
 /* jobstats.json document, and the manifest's "libvirt" object. */
 json_t *virt_jobstats_json(struct virt *v);
 json_t *virt_manifest_json(struct virt *v);
-/* "succeeded", "failed", "cancelled", "running", "none" */
+/*
+ * "succeeded", "failed", "cancelled", "running", "none". With
+ * --migrate-to, the migration call's outcome (a "failed" that QEMU saw
+ * cancelled is "cancelled"); watching, what QEMU's MIGRATION events
+ * said at the end ("none" until then).
+ */
 const char *virt_migration_status(struct virt *v);
 /* The migration's error message, or NULL. */
 const char *virt_migration_error(struct virt *v);

@@ -326,10 +326,15 @@ main(int argc, char **argv)
 		cap_err("%s%s", l.error, l.stop == CAP_STOP_DISK_FULL ?
 		    " (disk full: stopped; the files hold every packet "
 		    "written before)" : "");
-	if (strcmp(mstat, "failed") == 0 || strcmp(mstat, "cancelled") == 0)
+	if ((strcmp(mstat, "failed") == 0 || strcmp(mstat, "cancelled") == 0) &&
+	    o.migrate_to != NULL)
 		cap_err("--migrate-to %s: migration %s: %s", o.migrate_to,
 		    mstat, virt_migration_error(run.virt) ?
 		    virt_migration_error(run.virt) : "");
+	else if (strcmp(mstat, "failed") == 0 ||
+	    strcmp(mstat, "cancelled") == 0)
+		cap_err("--domain %s: the migration %s (QEMU's MIGRATION "
+		    "events)", o.domain, mstat);
 	summary(&o, &run);
 	goto done;
 fail:

@@ -3,7 +3,9 @@
  * the pre-copy iteration and job-completed events (REFERENCE.md 1), the
  * destination's completed job statistics (--libvirt-dest), and the
  * migration itself (--migrate-to, live + peer-to-peer as Nova does it)
- * in its own thread so that capture goes on meanwhile.
+ * in its own thread so that capture goes on meanwhile, and QEMU's own
+ * MIGRATION events (status transitions, through libvirt-qemu): how a
+ * failed or cancelled job is told apart and noticed while watching.
  */
 #include "config.h"
 
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include <libvirt/libvirt.h>
+#include <libvirt/libvirt-qemu.h>
 #include <libvirt/virterror.h>
 
 #include "capture.h"
@@ -27,7 +30,7 @@ struct virt {
 	const struct cap_opts *o;
 	virConnectPtr conn, dconn;
 	virDomainPtr dom;
-	int cb_iter, cb_job;
+	int cb_iter, cb_job, cb_qemu;
 	pthread_t evth;
 	int ev_started;
 	atomic_int quit;
@@ -38,6 +41,12 @@ struct virt {
 	int event_job;			/* doc's job came from the event */
 	mt_ns completed_ts;
 	mt_ns job_end;
+
+	/* QEMU's MIGRATION events of the source */
+	json_t *qemu_events;		/* [{status, ts_ns, qemu_ts_ns}] */
+	int qemu_cancel;		/* "cancelling"/"cancelled" seen */
+	const char *qemu_end;		/* "completed", "failed", "cancelled" */
+	char qemu_err[256];		/* registration failed: why */
 
 	/* --migrate-to */
 	pthread_t migth;
@@ -121,6 +130,75 @@ on_job_completed(virConnectPtr conn, virDomainPtr dom,
 	cap_wake();
 }
 
+/* QEMU's terminal migration states, as our static strings. */
+static const char *
+qemu_terminal(const char *st)
+{
+	static const char *const end[] = { "completed", "failed", "cancelled" };
+
+	for (size_t i = 0; i < sizeof(end) / sizeof(end[0]); i++)
+		if (strcmp(st, end[i]) == 0)
+			return end[i];
+	return NULL;
+}
+
+/*
+ * QEMU's MIGRATION event ({"status": "active"}, ...): record the
+ * transition with our time and QEMU's. migrate_cancel (what libvirt
+ * sends for virDomainAbortJob) goes through "cancelling" to "cancelled";
+ * a broken stream goes to "failed". A watching capture (no
+ * --migrate-to) takes a failed or cancelled end as the end of the job:
+ * JOB_COMPLETED is sent only for a completed one.
+ */
+static void
+on_qemu_event(virConnectPtr conn, virDomainPtr dom, const char *event,
+    long long seconds, unsigned int micros, const char *details,
+    void *opaque)
+{
+	struct virt *v = opaque;
+	mt_ns now = cap_now();
+	json_t *d, *ev;
+	const char *st, *end;
+
+	(void)conn;
+	(void)dom;
+	if (event == NULL || strcmp(event, "MIGRATION") != 0 ||
+	    details == NULL || (d = json_loads(details, 0, NULL)) == NULL)
+		return;
+	if ((st = json_string_value(json_object_get(d, "status"))) == NULL) {
+		json_decref(d);
+		return;
+	}
+	ev = json_pack("{s:s, s:I, s:o}", "status", st, "ts_ns",
+	    (json_int_t)now, "qemu_ts_ns", seconds >= 0 ?
+	    json_integer((json_int_t)seconds * MT_NS_PER_S +
+	    (json_int_t)micros * 1000) : json_null());
+	pthread_mutex_lock(&v->mu);
+	if (ev != NULL)
+		json_array_append_new(v->qemu_events, ev);
+	if (strcmp(st, "setup") == 0) {
+		/* A new attempt. */
+		v->qemu_cancel = 0;
+		v->qemu_end = NULL;
+	}
+	if (strcmp(st, "cancelling") == 0 || strcmp(st, "cancelled") == 0)
+		v->qemu_cancel = 1;
+	if ((end = qemu_terminal(st)) != NULL) {
+		v->qemu_end = end;
+		if (v->o->migrate_to == NULL && end != qemu_terminal(
+		    "completed") && v->job_end == MT_NS_NONE) {
+			v->job_end = now;
+			snprintf(v->mig_err, sizeof(v->mig_err), "QEMU's "
+			    "migration status: %s%s", end, v->qemu_cancel &&
+			    strcmp(end, "cancelled") != 0 ? " (after "
+			    "cancelling)" : "");
+		}
+	}
+	pthread_mutex_unlock(&v->mu);
+	json_decref(d);
+	cap_wake();
+}
+
 static void
 on_close(virConnectPtr conn, int reason, void *opaque)
 {
@@ -198,7 +276,13 @@ virt_new(const struct cap_opts *o, char *err, size_t errlen)
 	v->completed_ts = v->job_end = MT_NS_NONE;
 	v->mig_start = v->mig_end = MT_NS_NONE;
 	v->mig_status = o->migrate_to ? "not started" : "none";
-	v->cb_iter = v->cb_job = -1;
+	v->cb_iter = v->cb_job = v->cb_qemu = -1;
+	if ((v->qemu_events = json_array()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		json_decref(v->doc);
+		free(v);
+		return NULL;
+	}
 
 	if ((v->conn = connect_uri("--libvirt", o->libvirt_uri, err,
 	    errlen)) == NULL)
@@ -244,6 +328,21 @@ virt_new(const struct cap_opts *o, char *err, size_t errlen)
 		    "job-completed event: %s", o->libvirt_uri, last_error());
 		goto fail;
 	}
+	/*
+	 * QEMU's MIGRATION events, passed through by libvirt (qemu driver
+	 * only; unlike a monitor command this does not taint the domain).
+	 * Without them a failed or cancelled job is told only by the
+	 * migration call (--migrate-to), and a watching capture runs on.
+	 */
+	v->cb_qemu = virConnectDomainQemuMonitorEventRegister(v->conn, v->dom,
+	    "MIGRATION", on_qemu_event, v, NULL, 0);
+	if (v->cb_qemu < 0) {
+		snprintf(v->qemu_err, sizeof(v->qemu_err), "%s", last_error());
+		cap_warn("--libvirt %s: no QEMU migration events (%s): a "
+		    "failed or cancelled migration is %s", o->libvirt_uri,
+		    v->qemu_err, o->migrate_to ? "told only by libvirt's "
+		    "error" : "not noticed");
+	}
 	return v;
 fail:
 	virt_free(v);
@@ -271,7 +370,7 @@ migrate_thread(void *arg)
 	v->mig_end = now;
 	if (rc == 0) {
 		v->mig_status = "succeeded";
-	} else if (atomic_load(&v->aborted) ||
+	} else if (atomic_load(&v->aborted) || v->qemu_cancel ||
 	    (ve != NULL && ve->code == VIR_ERR_OPERATION_ABORTED)) {
 		v->mig_status = "cancelled";
 		snprintf(v->mig_err, sizeof(v->mig_err), "%s", last_error());
@@ -422,6 +521,8 @@ virt_jobstats_json(struct virt *v)
 	    "event" : v->dest_job ? "dest" : "none"));
 	if (v->dest_job != NULL)
 		json_object_set(doc, "dest_job", v->dest_job);
+	json_object_set_new(doc, "qemu_migration", json_deep_copy(
+	    v->qemu_events));
 	pthread_mutex_unlock(&v->mu);
 	return doc;
 }
@@ -435,6 +536,20 @@ virt_migration_status(struct virt *v)
 		return "none";
 	pthread_mutex_lock(&v->mu);
 	s = v->mig_status;
+	/* libvirt may report a cancelled job as failed (the closed
+	 * stream wins the race); QEMU's "cancelling" says otherwise. */
+	if (v->o->migrate_to != NULL && strcmp(s, "failed") == 0 &&
+	    v->qemu_cancel)
+		s = "cancelled";
+	if (v->o->migrate_to == NULL && v->qemu_end != NULL) {
+		/* Watching: what QEMU said at the end. */
+		if (v->qemu_cancel || strcmp(v->qemu_end, "cancelled") == 0)
+			s = "cancelled";
+		else if (strcmp(v->qemu_end, "failed") == 0)
+			s = "failed";
+		else
+			s = "succeeded";
+	}
 	pthread_mutex_unlock(&v->mu);
 	return s;
 }
@@ -465,6 +580,13 @@ virt_manifest_json(struct virt *v)
 	if (v->conn_err[0])
 		json_object_set_new(o, "connection_error",
 		    json_string(v->conn_err));
+	json_object_set_new(o, "qemu_events", json_boolean(v->cb_qemu >= 0));
+	if (v->qemu_err[0])
+		json_object_set_new(o, "qemu_events_error",
+		    json_string(v->qemu_err));
+	json_object_set_new(o, "qemu_migration_status", v->qemu_end ?
+	    json_string(v->qemu_end) : json_null());
+	json_object_set_new(o, "qemu_cancelling", json_boolean(v->qemu_cancel));
 	if (v->o->migrate_to != NULL) {
 		m = json_pack("{s:s, s:o, s:s, s:s, s:o, s:o}",
 		    "to", v->o->migrate_to,
@@ -503,6 +625,8 @@ virt_free(struct virt *v)
 		virConnectDomainEventDeregisterAny(v->conn, v->cb_iter);
 	if (v->cb_job >= 0)
 		virConnectDomainEventDeregisterAny(v->conn, v->cb_job);
+	if (v->cb_qemu >= 0)
+		virConnectDomainQemuMonitorEventDeregister(v->conn, v->cb_qemu);
 	if (v->conn != NULL)
 		(void)virConnectUnregisterCloseCallback(v->conn, on_close);
 	if (v->ev_started) {
@@ -519,6 +643,7 @@ virt_free(struct virt *v)
 		virConnectClose(v->dconn);
 	json_decref(v->doc);
 	json_decref(v->dest_job);
+	json_decref(v->qemu_events);
 	pthread_cond_destroy(&v->mig_cv);
 	pthread_mutex_destroy(&v->mu);
 	free(v);

@@ -13,12 +13,18 @@ struct flow_key {
 	uint8_t pad;
 	uint16_t port[2];
 	uint8_t addr[2][16];
+	uint8_t pad2[2];	/* to 40 bytes: key_eq compares 8 at a time */
 };
+_Static_assert(sizeof(struct flow_key) == 40, "flow_key: five words");
 
 struct half {
 	int have_data;		/* base set */
 	int syn_seen;
 	int opener;		/* sent the SYN without ACK: the client side */
+	unsigned syns;		/* SYNs without ACK sent (1 + resends) */
+	mt_ns syn_ts;		/* the first of them */
+	mt_ns hs_rtt;		/* SYN -> peer's SYN/ACK, or MT_NS_NONE */
+	int hs_done;		/* the peer's SYN/ACK was seen */
 	uint32_t isn;
 	uint64_t base;		/* extended seq of the first data byte */
 	uint64_t snd_max;	/* extended seq after the highest byte sent */
@@ -60,6 +66,15 @@ struct tcpflow {
 	size_t nkept, capkept;
 	struct tcp_dir_info stall;	/* the longest retired VM stall */
 	int have_stall;
+	/*
+	 * The flow of the previous segment: a migration stream's data and
+	 * its ACKs follow one another, so most lookups end here without
+	 * hashing. NULL after anything that moves or deletes table entries
+	 * (htab_put, the sweep).
+	 */
+	struct flow_key last_key;
+	struct flow *last;
+	uint64_t magic_flows;	/* flows taken in by their magic alone, ever */
 };
 
 struct tcpflow *
@@ -97,25 +112,54 @@ alen(uint8_t fam)
 	return fam == 4 ? 4 : 16;
 }
 
+/* Equal keys (both zeroed before filling): five 64-bit compares. */
+static inline int
+key_eq(const struct flow_key *x, const struct flow_key *y)
+{
+	uint64_t u[5], v[5];
+
+	memcpy(u, x, sizeof(u));
+	memcpy(v, y, sizeof(v));
+	return ((u[0] ^ v[0]) | (u[1] ^ v[1]) | (u[2] ^ v[2]) |
+	    (u[3] ^ v[3]) | (u[4] ^ v[4])) == 0;
+}
+
+/* An IPv4 address as a number, for ordering. */
+static inline uint32_t
+ip4(const uint8_t *a)
+{
+	return (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
+	    (uint32_t)a[2] << 8 | a[3];
+}
+
 /* Build the key; return which endpoint (0 or 1) sent p. */
 static int
 make_key(const struct pkt *p, struct flow_key *k)
 {
-	size_t n = alen(p->ip_src.family);
-	int c = memcmp(p->ip_src.a, p->ip_dst.a, n);
-	int s;
+	int c, s;
 
 	memset(k, 0, sizeof(*k));
 	k->fam = p->ip_src.family;
+	/* Constant lengths: each memcmp/memcpy becomes a load or two. */
+	if (k->fam == 4)
+		c = ip4(p->ip_src.a) < ip4(p->ip_dst.a) ? -1 :
+		    ip4(p->ip_src.a) > ip4(p->ip_dst.a);
+	else
+		c = memcmp(p->ip_src.a, p->ip_dst.a, 16);
 	s = c < 0 || (c == 0 && p->sport <= p->dport) ? 0 : 1;
-	memcpy(k->addr[s], p->ip_src.a, n);
-	memcpy(k->addr[!s], p->ip_dst.a, n);
+	if (k->fam == 4) {
+		memcpy(k->addr[s], p->ip_src.a, 4);
+		memcpy(k->addr[!s], p->ip_dst.a, 4);
+	} else {
+		memcpy(k->addr[s], p->ip_src.a, 16);
+		memcpy(k->addr[!s], p->ip_dst.a, 16);
+	}
 	k->port[s] = p->sport;
 	k->port[!s] = p->dport;
 	return s;
 }
 
-static int
+static inline int
 in_range(const struct tcpflow *t, uint16_t port)
 {
 	return port >= t->o.mig_port_lo && port <= t->o.mig_port_hi;
@@ -129,7 +173,7 @@ has_magic(const struct pkt *p)
 	    (uint32_t)p->payload[2] << 8 | p->payload[3]) == QEMU_VM_FILE_MAGIC;
 }
 
-static int
+static inline int
 is_vm(const struct tcpflow *t, const struct mt_addr *a)
 {
 	return t->o.vm.family != 0 && mt_addr_eq(a, &t->o.vm);
@@ -223,7 +267,7 @@ tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
 	struct flow_key k;
 	struct flow *f;
 	struct half *h, *peer;
-	int s, created;
+	int s, created, wanted, magic;
 	uint64_t added = 0;
 
 	*new_mig_bytes = 0;
@@ -236,25 +280,51 @@ tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
 			return -1;
 		t->next_sweep = p->ts + TCPFLOW_SWEEP;
 	}
+	/*
+	 * A flow is measured when it involves the VM or a migration port
+	 * (true of each of its segments) or starts with QEMU's magic (true
+	 * of one). So a segment that is neither is not looked up while no
+	 * flow has come in by its magic alone: most of the other traffic.
+	 */
+	wanted = in_range(t, p->sport) || in_range(t, p->dport) ||
+	    is_vm(t, &p->ip_src) || is_vm(t, &p->ip_dst);
+	magic = !wanted && p->l4_payload_len > 0 && has_magic(p);
+	if (!wanted && !magic && t->magic_flows == 0)
+		return 0;
 	s = make_key(p, &k);
-	f = htab_get(t->flows, &k);
+	if (t->last != NULL && key_eq(&k, &t->last_key))
+		f = t->last;
+	else
+		f = htab_get(t->flows, &k);
 	if (f == NULL) {
-		int vm = is_vm(t, &p->ip_src) || is_vm(t, &p->ip_dst);
-		if (!vm && !in_range(t, p->sport) && !in_range(t, p->dport) &&
-		    !(p->l4_payload_len > 0 && has_magic(p)))
+		if (!wanted && !magic)
 			return 0;	/* not a flow we measure */
 		f = htab_put(t->flows, &k, &created);
 		if (f == NULL)
 			return -1;
-		f->involves_vm = vm;
+		f->involves_vm = is_vm(t, &p->ip_src) || is_vm(t, &p->ip_dst);
+		if (!wanted)
+			t->magic_flows++;
+		f->h[0].hs_rtt = f->h[1].hs_rtt = MT_NS_NONE;
 	}
+	t->last_key = k;
+	t->last = f;
 	h = &f->h[s];
 	peer = &f->h[!s];
 	f->last_ts = p->ts;
 	if (p->tcp_flags & TCPF_SYN) {
 		h->syn_seen = 1;
-		if (!(p->tcp_flags & TCPF_ACK))
+		if (!(p->tcp_flags & TCPF_ACK)) {
 			h->opener = 1;
+			if (h->syns++ == 0)
+				h->syn_ts = p->ts;
+		} else if (peer->syns > 0 && !peer->hs_done) {
+			/* The first SYN/ACK answers the opener's SYN; after a
+			 * resent SYN, which one is unknown. */
+			peer->hs_done = 1;
+			if (peer->syns == 1 && p->ts >= peer->syn_ts)
+				peer->hs_rtt = p->ts - peer->syn_ts;
+		}
 		h->isn = p->tcp_seq;
 	}
 	if ((p->tcp_flags & TCPF_ACK) && !(p->tcp_flags & TCPF_RST)) {
@@ -336,6 +406,7 @@ dir_info(const struct flow *f, const struct flow_key *k, int s,
 	d->zero_windows = h->zero_windows;
 	d->first_data = h->first_data;
 	d->last_data = h->last_data;
+	d->handshake_rtt = h->hs_rtt;
 }
 
 /* Keep what the report needs of a retiring flow. */
@@ -383,6 +454,7 @@ sweep(struct tcpflow *t, mt_ns now)
 	const void *key;
 	struct flow *f;
 
+	t->last = NULL;
 	while ((f = htab_next(t->flows, &it, &key)) != NULL) {
 		if (now - f->last_ts <= TCPFLOW_IDLE)
 			continue;

@@ -7,8 +7,10 @@
  * counted twice; a segment the capture missed still counts, since the
  * sequence numbers say it was sent), first and last data segment,
  * retransmissions, zero-window events, and the longest stall (no new data
- * acknowledged while data was outstanding). Wire lengths only: captures
- * are headers-only.
+ * acknowledged while data was outstanding), and the handshake's round
+ * trip as the capture point sees it (the opener's SYN to the peer's
+ * SYN/ACK: the path from the capture point to the peer and back). Wire
+ * lengths only: captures are headers-only.
  *
  * Ownership: tcpflow_new() -> tcpflow_free(). tcpflow_list() returns an
  * array the caller frees with free().
@@ -35,6 +37,13 @@ struct tcp_dir_info {
 	mt_ns first_data, last_data;
 	mt_ns stall_start, stall_end;	/* longest stall, MT_NS_NONE if none */
 	uint64_t stall_retrans;		/* retransmissions inside it */
+	/*
+	 * This direction opened the connection: its SYN to the peer's first
+	 * SYN/ACK, at the capture point. MT_NS_NONE when the handshake was
+	 * not captured, or the SYN was sent more than once (which one the
+	 * SYN/ACK answers is unknown: Karn's rule, RFC 6298).
+	 */
+	mt_ns handshake_rtt;
 };
 
 struct tcpflow_opts {

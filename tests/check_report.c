@@ -332,7 +332,8 @@ static const char *const MIG_KEYS[] = { "flows", "bytes", "first_data_ns",
     "bottleneck", "bins_at_90pct", "bins_inside", "streams", NULL };
 static const char *const STREAM_KEYS[] = { "src", "sport", "dst", "dport",
     "magic", "bytes", "segments", "first_data_ns", "last_data_ns",
-    "duration_s", "retransmissions", "zero_windows", NULL };
+    "duration_s", "retransmissions", "zero_windows", "handshake_rtt_ns",
+    NULL };
 
 static json_t *
 get(const json_t *doc, const char *path)
@@ -477,6 +478,8 @@ check_stream(const json_t *doc)
 	is_int(doc, "migration.streams.0.dport", 49152);
 	is_bool(doc, "migration.streams.0.magic", 1);
 	is_int(doc, "migration.streams.0.bytes", (long long)NSEG * MSS);
+	/* SYN at 1 ms, SYN/ACK 100 us later (mgmt_stream). */
+	is_int(doc, "migration.streams.0.handshake_rtt_ns", 100 * US);
 	is_int(doc, "migration.streams.0.segments", NSEG);
 	is_int(doc, "migration.streams.0.first_data_ns", T0 + 10 * MS);
 	is_int(doc, "migration.streams.0.last_data_ns", T0 + 1009 * MS);

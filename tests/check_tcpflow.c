@@ -145,6 +145,54 @@ START_TEST(magic_detection)
 }
 END_TEST
 
+/*
+ * The handshake's round trip at the capture point: the opener's SYN to
+ * the peer's first SYN/ACK, on the opener's direction only; unknown
+ * after a resent SYN (Karn) or when the SYN was not captured.
+ */
+START_TEST(handshake_rtt)
+{
+	struct tcpflow *t = mkflows(NULL);
+	struct tcp_dir_info *d;
+	size_t n;
+
+	/* Flow 1: SYN, SYN/ACK 40.5 ms later, a second SYN/ACK (resent by
+	 * the peer) that changes nothing; data both ways. */
+	feed(t, seg(T0, &SRC, CPORT, &DST, LPORT, 0, 0, TCPF_SYN, 64240, 0), 0, 0);
+	feed(t, seg(T0 + 40 * MS + 500000, &DST, LPORT, &SRC, CPORT, 0, 1,
+	    TCPF_SYN | TCPF_ACK, 65160, 0), 0, 0);
+	feed(t, seg(T0 + 90 * MS, &DST, LPORT, &SRC, CPORT, 0, 1,
+	    TCPF_SYN | TCPF_ACK, 65160, 0), 0, 0);
+	feed(t, fwd(T0 + 100 * MS, 1, 1448), 1, 1448);
+	feed(t, seg(T0 + 140 * MS, &DST, LPORT, &SRC, CPORT, 1, 1449,
+	    TCPF_ACK | TCPF_PSH, 502, 10), 0, 0);
+	/* Flow 2: the SYN sent twice: which one was answered is unknown. */
+	feed(t, seg(T0 + 200 * MS, &SRC, CPORT + 1, &DST, LPORT, 0, 0, TCPF_SYN, 64240, 0), 0, 0);
+	feed(t, seg(T0 + 1200 * MS, &SRC, CPORT + 1, &DST, LPORT, 0, 0, TCPF_SYN, 64240, 0), 0, 0);
+	feed(t, seg(T0 + 1240 * MS, &DST, LPORT, &SRC, CPORT + 1, 0, 1,
+	    TCPF_SYN | TCPF_ACK, 65160, 0), 0, 0);
+	feed(t, seg(T0 + 1300 * MS, &SRC, CPORT + 1, &DST, LPORT, 1, 1,
+	    TCPF_ACK | TCPF_PSH, 502, 100), 1, 100);
+	/* Flow 3: the capture began after the handshake. */
+	feed(t, seg(T0 + 1400 * MS, &SRC, CPORT + 2, &DST, LPORT, 1, 1,
+	    TCPF_ACK | TCPF_PSH, 502, 100), 1, 100);
+	list(t, &d, &n);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_uint_eq(d[0].sport, CPORT);
+	ck_assert_int_eq(d[0].migration, 1);
+	ck_assert_int_eq(d[0].handshake_rtt, 40 * MS + 500000);
+	/* The listener's direction did not open the connection. */
+	ck_assert_uint_eq(d[1].sport, LPORT);
+	ck_assert_int_eq(d[1].handshake_rtt, MT_NS_NONE);
+	ck_assert_uint_eq(d[2].sport, CPORT + 1);
+	ck_assert_int_eq(d[2].handshake_rtt, MT_NS_NONE);
+	ck_assert_uint_eq(d[3].sport, CPORT + 2);
+	ck_assert_int_eq(d[3].handshake_rtt, MT_NS_NONE);
+	free(d);
+	tcpflow_free(t);
+}
+END_TEST
+
 /* Magic in the range's stream seen from the SYN; not magic mid-stream. */
 START_TEST(magic_only_at_stream_start)
 {
@@ -626,6 +674,7 @@ tcpflow_suite(void)
 	tcase_add_test(tc, untracked_flows);
 	tcase_add_test(tc, vm_flows);
 	tcase_add_test(tc, ipv6_stream);
+	tcase_add_test(tc, handshake_rtt);
 	suite_add_tcase(s, tc);
 	return s;
 }
