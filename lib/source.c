@@ -58,8 +58,9 @@ static const uint32_t capture_magics[] = {
 #ifndef SRC_NBATCH
 #define SRC_NBATCH	8
 #endif
-/* Reader threads at most; a set of more files is read in one thread. */
-#define SRC_MAX_THREADS	16
+/* Reader threads at most (each ring holds up to 1.5 MiB of records); a
+ * set of more files (rotated captures, say) is read in one thread. */
+#define SRC_MAX_THREADS	4
 
 struct srcrec {
 	struct pkt p;		/* decoded; p.payload points to head */

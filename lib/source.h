@@ -5,7 +5,7 @@
  * k-way merge (a binary heap of one pending packet per file).
  *
  * With more than one CPU each file is read and decoded ahead in a thread
- * of its own (at most 16 files; see source.c); the records, their order,
+ * of its own (sets of up to 4 files; see source.c); the records, their order,
  * the warnings and the stats are the same either way.
  *
  * Ownership: srcset_new() returns a set the caller frees with
