@@ -185,8 +185,8 @@ on_qemu_event(virConnectPtr conn, virDomainPtr dom, const char *event,
 		v->qemu_cancel = 1;
 	if ((end = qemu_terminal(st)) != NULL) {
 		v->qemu_end = end;
-		if (v->o->migrate_to == NULL && end != qemu_terminal(
-		    "completed") && v->job_end == MT_NS_NONE) {
+		if (v->o->migrate_to == NULL &&
+		    strcmp(end, "completed") != 0 && v->job_end == MT_NS_NONE) {
 			v->job_end = now;
 			snprintf(v->mig_err, sizeof(v->mig_err), "QEMU's "
 			    "migration status: %s%s", end, v->qemu_cancel &&

@@ -924,18 +924,13 @@ srcset_progress(const struct srcset *s, uint64_t *done, uint64_t *total)
 
 	for (int i = 0; i < s->n; i++) {
 		const struct srcfile *f = s->f[i];
+		/* Read ahead: where the batch being merged ends (the reader
+		 * is ahead of it); else where libpcap is. */
+		uint64_t pos = f->ring == NULL ? file_pos(f) :
+		    f->rec != NULL ? f->pos : f->size;
+
 		t += f->size;
-		if (f->ring != NULL) {
-			d += f->rec == NULL || f->pos > f->size ? f->size :
-			    f->pos;
-		} else if (f->p == NULL) {
-			d += f->size;
-		} else {
-			long pos = ftell(pcap_file(f->p));
-			if (pos > 0)
-				d += (uint64_t)pos < f->size ?
-				    (uint64_t)pos : f->size;
-		}
+		d += pos < f->size ? pos : f->size;
 	}
 	*done = d;
 	*total = t;
