@@ -33,7 +33,9 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -65,9 +67,12 @@ static const uint32_t capture_magics[] = {
 #ifndef SRC_NBATCH
 #define SRC_NBATCH	2
 #endif
-/* Reader threads at most (each ring holds up to 1.5 MiB of records); a
+/* Each file's stdio buffer (see srcset_add). */
+#define SRC_STDIO_BUF	(256 * 1024)
+
+/* Files read ahead at most (each ring holds up to 1.5 MiB of records); a
  * set of more files (rotated captures, say) is read in one thread. */
-#define SRC_MAX_THREADS	4
+#define SRC_MAX_FILES	4
 
 struct srcrec {
 	struct pkt p;		/* decoded; p.payload points to head */
@@ -93,7 +98,6 @@ struct srcfile {
 	int idx;		/* position in the set: pkt.src, tie-break */
 	const struct srcrec *rec;	/* it, in the ring (read ahead) */
 	int ri;			/* index of rec in its batch */
-	int dlt;
 	struct srcbatch *ring;	/* NULL: read in the caller's thread */
 	mt_ns prev_ts;		/* previous record's timestamp, file order */
 	struct src_stats st;
@@ -101,11 +105,18 @@ struct srcfile {
 	char *path;
 	uint64_t size;		/* bytes on disk; 0 if unknown (a pipe) */
 	uint64_t pos;		/* read ahead: the offset the caller has reached */
-	pthread_t th;
-	int th_started;
+	struct srcgroup *g;	/* read ahead: the thread that reads it */
 
-	/* The reader's (the caller's when not read ahead). */
+	/*
+	 * The reader's (the caller's when not read ahead). dlt and src are
+	 * read per record: kept here, not in the caller's group, whose line
+	 * the caller writes per record (sharing it cost the reader half its
+	 * time in one stalled load, perf annotate).
+	 */
 	_Alignas(64) pcap_t *p;	/* NULL once the file has ended */
+	char *vbuf;		/* its stdio stream's buffer, or NULL */
+	int dlt;
+	int src;		/* = idx */
 	/* The last record libpcap gave, in its buffer; data NULL once used. */
 	struct {
 		mt_ns ts;
@@ -118,11 +129,25 @@ struct srcfile {
 	char err[PCAP_ERRBUF_SIZE];	/* why reading stopped, path-less */
 
 	/* Both: batches [head, tail) (mod SRC_NBATCH) of the ring are full
-	 * and the caller's to take. mu guards head, tail, eof and quit. */
-	_Alignas(64) pthread_mutex_t mu;
-	pthread_cond_t cv;
-	unsigned head, tail;
-	int eof, quit;
+	 * and the caller's to take. g->mu guards head, tail and eof. */
+	_Alignas(64) unsigned head, tail;
+	int eof;
+};
+
+/*
+ * A reader thread and the files it reads, each into its own ring. One
+ * thread can serve several files: on two CPUs one reader for every file
+ * and the caller's thread keep both busy, where a thread per file made
+ * three threads take turns on two CPUs (bench/RESULTS.md).
+ */
+struct srcgroup {
+	pthread_mutex_t mu;
+	pthread_cond_t room;	/* the reader waits for a batch given back */
+	pthread_cond_t data;	/* the caller waits for a batch filled */
+	int quit;
+	struct srcfile **f;
+	int n;
+	pthread_t th;
 };
 
 struct srcset {
@@ -136,6 +161,8 @@ struct srcset {
 	int stale;		/* heap[0]'s record was handed out: read again */
 	int readahead;		/* srcset_readahead(); -1: not said */
 	struct pkt cur;		/* the record handed out, when not read ahead */
+	struct srcgroup *g;	/* reader threads, ng of them */
+	int ng;
 };
 
 static void
@@ -178,21 +205,23 @@ static void
 file_close(struct srcfile *f)
 {
 	if (f->p != NULL) {
-		pcap_close(f->p);
+		pcap_close(f->p);	/* and its stream */
 		f->p = NULL;
+		free(f->vbuf);		/* only then: the stream's buffer */
+		f->vbuf = NULL;
 	}
 	f->pend.data = NULL;
 }
 
-static void reader_stop(struct srcfile *f);
+static void readers_stop(struct srcset *s);
 
 void
 srcset_free(struct srcset *s)
 {
 	if (s == NULL)
 		return;
+	readers_stop(s);
 	for (int i = 0; i < s->n; i++) {
-		reader_stop(s->f[i]);
 		file_close(s->f[i]);
 		free(s->f[i]->path);
 		free(s->f[i]);
@@ -229,20 +258,29 @@ take_record(struct srcfile *f, const struct pcap_pkthdr *h,
     const uint8_t *data)
 {
 	/*
+	 * Each field read on its own: libpcap has just stored them one by
+	 * one, and the compiler, reading len and caplen (and the two time
+	 * fields) as one wider load, missed store-to-load forwarding on
+	 * every record (44% of the reader's own time, perf annotate).
+	 */
+	const volatile struct pcap_pkthdr *vh = h;
+	int64_t sec = vh->ts.tv_sec, frac = vh->ts.tv_usec;
+	uint32_t len = vh->len, caplen = vh->caplen;
+
+	/*
 	 * Opened with PCAP_TSTAMP_PRECISION_NANO, tv_usec holds
 	 * nanoseconds. pcapng timestamps are 64-bit and can overflow
 	 * int64 ns (past year 2262): a damaged file.
 	 */
-	if (__builtin_expect(h->ts.tv_sec > INT64_MAX / MT_NS_PER_S - 1 ||
-	    h->ts.tv_sec < INT64_MIN / MT_NS_PER_S + 1, 0)) {
+	if (__builtin_expect(sec > INT64_MAX / MT_NS_PER_S - 1 ||
+	    sec < INT64_MIN / MT_NS_PER_S + 1, 0)) {
 		snprintf(f->err, sizeof(f->err), "record %" PRIu64 ": timestamp "
-		    "out of range (%lld s)", f->nread + 1,
-		    (long long)h->ts.tv_sec);
+		    "out of range (%lld s)", f->nread + 1, (long long)sec);
 		return -1;
 	}
-	f->pend.ts = (mt_ns)h->ts.tv_sec * MT_NS_PER_S + h->ts.tv_usec;
-	f->pend.len = h->len;
-	f->pend.caplen = h->caplen;
+	f->pend.ts = (mt_ns)sec * MT_NS_PER_S + frac;
+	f->pend.len = len;
+	f->pend.caplen = caplen;
 	f->pend.data = data;
 	f->nread++;
 	return 1;
@@ -282,7 +320,7 @@ decode_pending(const struct srcfile *f, struct pkt *out)
 {
 	out->ts = f->pend.ts;
 	out->wire_len = f->pend.len;
-	out->src = f->idx;
+	out->src = f->src;
 	(void)pkt_decode(f->dlt, f->pend.data, f->pend.caplen, out);
 	if (out->payload_caplen > SRC_PAYLOAD_KEEP)
 		out->payload_caplen = SRC_PAYLOAD_KEEP;
@@ -363,75 +401,123 @@ fill_batch(struct srcfile *f, struct srcbatch *b)
 	return 1;
 }
 
+/*
+ * The file of g that most needs a batch: not ended, with room in its ring,
+ * and the fewest full batches (the caller, waiting on a file, finds it
+ * empty). NULL if none has room. Called with g->mu held.
+ */
+static struct srcfile *
+reader_pick(const struct srcgroup *g)
+{
+	struct srcfile *best = NULL;
+
+	for (int i = 0; i < g->n; i++) {
+		struct srcfile *f = g->f[i];
+
+		if (f->eof || f->tail - f->head == SRC_NBATCH)
+			continue;
+		if (best == NULL || f->tail - f->head < best->tail - best->head)
+			best = f;
+	}
+	return best;
+}
+
 static void *
 reader_main(void *arg)
 {
-	struct srcfile *f = arg;
+	struct srcgroup *g = arg;
+	struct srcfile *f;
 	struct srcbatch *b;
-	int r = 1;
+	int r, open = g->n;
 
-	while (r == 1) {
-		pthread_mutex_lock(&f->mu);
-		while (f->tail - f->head == SRC_NBATCH && !f->quit)
-			pthread_cond_wait(&f->cv, &f->mu);
-		if (f->quit) {
-			pthread_mutex_unlock(&f->mu);
-			break;
+	pthread_mutex_lock(&g->mu);
+	while (open > 0 && !g->quit) {
+		if ((f = reader_pick(g)) == NULL) {
+			pthread_cond_wait(&g->room, &g->mu);
+			continue;
 		}
 		b = &f->ring[f->tail % SRC_NBATCH];
-		pthread_mutex_unlock(&f->mu);
+		pthread_mutex_unlock(&g->mu);
 
 		r = fill_batch(f, b);
 		b->end_pos = file_pos(f);
 
-		pthread_mutex_lock(&f->mu);
+		pthread_mutex_lock(&g->mu);
 		if (b->n > 0)
 			f->tail++;
-		if (r != 1)
+		if (r != 1) {
 			f->eof = 1;
-		pthread_cond_signal(&f->cv);
-		pthread_mutex_unlock(&f->mu);
+			open--;
+		}
+		pthread_cond_signal(&g->data);
 	}
+	pthread_mutex_unlock(&g->mu);
 	return NULL;
 }
 
-/* Start f's reader. Return 0, or -1 (f is then read in the caller's thread). */
+/*
+ * Start reader g for its files. Return 0, or -1 (its files are then read
+ * in the caller's thread).
+ */
 static int
-reader_start(struct srcfile *f)
+reader_start(struct srcgroup *g)
 {
-	if ((f->ring = malloc(SRC_NBATCH * sizeof(*f->ring))) == NULL)
-		return -1;
-	pthread_mutex_init(&f->mu, NULL);
-	pthread_cond_init(&f->cv, NULL);
-	f->head = f->tail = 0;
-	f->eof = f->quit = 0;
-	f->rec = NULL;
-	if (pthread_create(&f->th, NULL, reader_main, f) != 0) {
-		pthread_mutex_destroy(&f->mu);
-		pthread_cond_destroy(&f->cv);
-		free(f->ring);
-		f->ring = NULL;
-		return -1;
+	int i;
+
+	for (i = 0; i < g->n; i++) {
+		struct srcfile *f = g->f[i];
+
+		if ((f->ring = malloc(SRC_NBATCH * sizeof(*f->ring))) == NULL)
+			goto fail;
+		f->head = f->tail = 0;
+		f->eof = 0;
+		f->rec = NULL;
+		f->g = g;
 	}
-	f->th_started = 1;
-	return 0;
+	pthread_mutex_init(&g->mu, NULL);
+	pthread_cond_init(&g->room, NULL);
+	pthread_cond_init(&g->data, NULL);
+	g->quit = 0;
+	if (pthread_create(&g->th, NULL, reader_main, g) == 0)
+		return 0;
+	pthread_mutex_destroy(&g->mu);
+	pthread_cond_destroy(&g->room);
+	pthread_cond_destroy(&g->data);
+fail:
+	for (i = 0; i < g->n; i++) {
+		free(g->f[i]->ring);
+		g->f[i]->ring = NULL;
+		g->f[i]->g = NULL;
+	}
+	return -1;
 }
 
 static void
-reader_stop(struct srcfile *f)
+readers_stop(struct srcset *s)
 {
-	if (!f->th_started)
-		return;
-	pthread_mutex_lock(&f->mu);
-	f->quit = 1;
-	pthread_cond_signal(&f->cv);
-	pthread_mutex_unlock(&f->mu);
-	pthread_join(f->th, NULL);
-	pthread_mutex_destroy(&f->mu);
-	pthread_cond_destroy(&f->cv);
-	free(f->ring);
-	f->ring = NULL;
-	f->th_started = 0;
+	for (int i = 0; i < s->ng; i++) {
+		struct srcgroup *g = &s->g[i];
+
+		if (g->n == 0)		/* not started */
+			continue;
+		pthread_mutex_lock(&g->mu);
+		g->quit = 1;
+		pthread_cond_signal(&g->room);
+		pthread_mutex_unlock(&g->mu);
+		pthread_join(g->th, NULL);
+		pthread_mutex_destroy(&g->mu);
+		pthread_cond_destroy(&g->room);
+		pthread_cond_destroy(&g->data);
+		for (int j = 0; j < g->n; j++) {
+			free(g->f[j]->ring);
+			g->f[j]->ring = NULL;
+			g->f[j]->g = NULL;
+		}
+		free(g->f);
+	}
+	free(s->g);
+	s->g = NULL;
+	s->ng = 0;
 }
 
 /*
@@ -443,24 +529,25 @@ static int
 ring_next(struct srcfile *f)
 {
 	const struct srcbatch *b;
+	struct srcgroup *g = f->g;
 
 	if (f->rec != NULL) {
 		b = &f->ring[f->head % SRC_NBATCH];
 		if (++f->ri < b->n)
 			goto have;
-		pthread_mutex_lock(&f->mu);
+		pthread_mutex_lock(&g->mu);
 		f->head++;
-		pthread_cond_signal(&f->cv);
+		pthread_cond_signal(&g->room);
 	} else
-		pthread_mutex_lock(&f->mu);
+		pthread_mutex_lock(&g->mu);
 	while (f->head == f->tail && !f->eof)
-		pthread_cond_wait(&f->cv, &f->mu);
+		pthread_cond_wait(&g->data, &g->mu);
 	if (f->head == f->tail) {
-		pthread_mutex_unlock(&f->mu);
+		pthread_mutex_unlock(&g->mu);
 		f->rec = NULL;
 		return 0;
 	}
-	pthread_mutex_unlock(&f->mu);
+	pthread_mutex_unlock(&g->mu);
 	b = &f->ring[f->head % SRC_NBATCH];
 	f->ri = 0;
 	f->pos = b->end_pos;
@@ -471,22 +558,45 @@ have:
 	return 1;
 }
 
-/* Start reading ahead, when asked for and worth it (more than one CPU). */
+/*
+ * Start reading ahead, when asked for and worth it (more than one CPU):
+ * one reader thread per file, but no more than one fewer than the CPUs
+ * (the caller's thread merges and measures on the last one), the files
+ * dealt out among them.
+ */
 static void
 start_readers(struct srcset *s)
 {
-	int on = s->readahead;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int on = s->readahead, ng;
 
 	if (on < 0)
-		on = sysconf(_SC_NPROCESSORS_ONLN) > 1;
-	if (!on || s->hn > SRC_MAX_THREADS)
+		on = ncpu > 1;
+	if (!on || s->hn > SRC_MAX_FILES || s->hn == 0)
 		return;
-	for (int i = 0; i < s->hn; i++) {
-		struct srcfile *f = s->heap[i];
+	ng = s->hn;
+	if (ncpu > 1 && ng > ncpu - 1)
+		ng = (int)ncpu - 1;
+	if ((s->g = calloc((size_t)ng, sizeof(*s->g))) == NULL)
+		return;
+	s->ng = ng;
+	for (int i = 0; i < ng; i++) {
+		struct srcgroup *g = &s->g[i];
+		int n = 0;
 
-		if (reader_start(f) < 0)
-			continue;	/* read in this thread */
-		(void)ring_next(f);	/* its first record: srcset_add read it */
+		if ((g->f = calloc((size_t)s->hn, sizeof(*g->f))) == NULL)
+			continue;
+		for (int j = i; j < s->hn; j += ng)
+			g->f[n++] = s->heap[j];
+		g->n = n;
+		if (reader_start(g) < 0) {
+			free(g->f);
+			g->f = NULL;
+			g->n = 0;	/* read in this thread */
+			continue;
+		}
+		for (int j = 0; j < n; j++)	/* the first records: */
+			(void)ring_next(g->f[j]);	/* srcset_add read them */
 	}
 }
 
@@ -636,7 +746,7 @@ heap_down(struct srcset *s, int i)
  */
 
 static int add_handle(struct srcset *s, const char *path, pcap_t *p,
-    uint64_t size, char *errbuf);
+    char *vbuf, uint64_t size, char *errbuf);
 
 int
 srcset_add(struct srcset *s, const char *path, char *errbuf)
@@ -644,7 +754,9 @@ srcset_add(struct srcset *s, const char *path, char *errbuf)
 	char pcerr[PCAP_ERRBUF_SIZE];
 	struct stat sb;
 	uint64_t size = 0;
+	char *vbuf;
 	pcap_t *p;
+	FILE *fp;
 
 	if (s->started) {
 		snprintf(errbuf, MT_ERRBUF_SIZE, "%s: cannot add a file after "
@@ -676,14 +788,33 @@ srcset_add(struct srcset *s, const char *path, char *errbuf)
 		}
 	}
 
+	/*
+	 * Opened here rather than by pcap_open_offline(), for two things
+	 * libpcap's own stdio stream lacks: a large buffer (stdio's default
+	 * is the file system's 4 KiB block, a read() per 4 KiB; a syscall
+	 * is dear in a VM: 1 GB took 0.2 s less CPU with 256 KiB) and no
+	 * locking on each of libpcap's two fread() calls per record (a
+	 * stream is used by one thread at a time: the reader's, or the
+	 * caller's; the hand-over is ordered by the reader's start).
+	 */
+	if ((fp = fopen(path, "rb")) == NULL) {
+		explain_open_error(path, "", errbuf);
+		return -1;
+	}
+	(void)posix_fadvise(fileno(fp), 0, 0, POSIX_FADV_SEQUENTIAL);
+	if ((vbuf = malloc(SRC_STDIO_BUF)) != NULL)
+		(void)setvbuf(fp, vbuf, _IOFBF, SRC_STDIO_BUF);
+	(void)__fsetlocking(fp, FSETLOCKING_BYCALLER);
 	pcerr[0] = '\0';
-	p = pcap_open_offline_with_tstamp_precision(path,
+	p = pcap_fopen_offline_with_tstamp_precision(fp,
 	    PCAP_TSTAMP_PRECISION_NANO, pcerr);
 	if (p == NULL) {
+		fclose(fp);	/* libpcap leaves it open on failure */
+		free(vbuf);
 		explain_open_error(path, pcerr, errbuf);
 		return -1;
 	}
-	return add_handle(s, path, p, size, errbuf);
+	return add_handle(s, path, p, vbuf, size, errbuf);
 }
 
 int
@@ -714,16 +845,17 @@ srcset_add_fp(struct srcset *s, const char *name, FILE *fp, char *errbuf)
 		fclose(fp);
 		return -1;
 	}
-	return add_handle(s, name, p, 0, errbuf);
+	return add_handle(s, name, p, NULL, 0, errbuf);
 }
 
 /*
- * Add an open handle p (the set owns it from here, also on failure): check
- * its link type, read its first record, put it in the heap.
+ * Add an open handle p and its stream's buffer vbuf (NULL: stdio's own),
+ * which the set owns from here, also on failure: check its link type,
+ * read its first record, put it in the heap.
  */
 static int
-add_handle(struct srcset *s, const char *path, pcap_t *p, uint64_t size,
-    char *errbuf)
+add_handle(struct srcset *s, const char *path, pcap_t *p, char *vbuf,
+    uint64_t size, char *errbuf)
 {
 	char msg[MT_ERRBUF_SIZE];
 	struct srcfile *f = NULL;
@@ -737,6 +869,7 @@ add_handle(struct srcset *s, const char *path, pcap_t *p, uint64_t size,
 		    "RAW, IPV4, IPV6, NULL and LOOP", path, dlt,
 		    name ? " (" : "", name ? name : "", name ? ")" : "");
 		pcap_close(p);
+		free(vbuf);
 		return -1;
 	}
 
@@ -746,6 +879,7 @@ add_handle(struct srcset *s, const char *path, pcap_t *p, uint64_t size,
 	    (f->path = strdup(path)) == NULL)
 		goto nomem;
 	f->p = p;
+	f->vbuf = vbuf;
 	f->dlt = dlt;
 	f->size = size;
 	f->st.path = f->path;
@@ -758,7 +892,7 @@ add_handle(struct srcset *s, const char *path, pcap_t *p, uint64_t size,
 	 * half-way through a merge. A first record cut short is treated as
 	 * any truncated last record: a warning, a file with no packets.
 	 */
-	f->idx = s->n;
+	f->idx = f->src = s->n;
 	r = file_read(f);
 	f->ts = f->pend.ts;
 	f->len = f->pend.len;
@@ -804,6 +938,7 @@ nomem:
 	if (f != NULL)
 		free(f);
 	pcap_close(p);
+	free(vbuf);
 	snprintf(errbuf, MT_ERRBUF_SIZE, "%s: out of memory", path);
 	return -1;
 }

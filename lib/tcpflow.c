@@ -7,15 +7,45 @@
 #include "htab.h"
 #include "tcpflow.h"
 
-/* A flow's key: endpoints in a canonical order (lower address first). */
+/*
+ * A flow's key: endpoints in a canonical order (lower address first), as
+ * five 64-bit words, each written whole: w[0] the family and the two
+ * ports, w[1..2] and w[3..4] the two addresses (IPv4 in the low 32 bits
+ * of the first word, the rest zero). Built from narrower stores (bytes,
+ * 16-bit ports, a memset), the key read back a word at a time by the
+ * compare and the hash missed store-to-load forwarding on every packet:
+ * 45% of tcpflow_add's own time in one stalled load (perf annotate,
+ * bench/RESULTS.md).
+ */
 struct flow_key {
-	uint8_t fam;
-	uint8_t pad;
-	uint16_t port[2];
-	uint8_t addr[2][16];
-	uint8_t pad2[2];	/* to 40 bytes: key_eq compares 8 at a time */
+	uint64_t w[5];
 };
 _Static_assert(sizeof(struct flow_key) == 40, "flow_key: five words");
+
+static inline unsigned
+key_fam(const struct flow_key *k)
+{
+	return (unsigned)(k->w[0] & 0xff);
+}
+
+static inline uint16_t
+key_port(const struct flow_key *k, int i)
+{
+	return (uint16_t)(k->w[0] >> (16 + 16 * i));
+}
+
+/* Endpoint i's address, as a struct mt_addr. */
+static void
+key_addr(const struct flow_key *k, int i, struct mt_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = (uint8_t)key_fam(k);
+	if (a->family == 4) {
+		uint32_t v = (uint32_t)k->w[1 + 2 * i];
+		memcpy(a->a, &v, 4);
+	} else
+		memcpy(a->a, &k->w[1 + 2 * i], 16);
+}
 
 struct half {
 	int have_data;		/* base set */
@@ -57,6 +87,7 @@ struct flow {
  */
 #define TCPFLOW_IDLE	(120 * MT_NS_PER_S)
 #define TCPFLOW_SWEEP	(10 * MT_NS_PER_S)
+#define TCPFLOW_LAST	4	/* a power of two */
 
 struct tcpflow {
 	struct tcpflow_opts o;
@@ -67,13 +98,16 @@ struct tcpflow {
 	struct tcp_dir_info stall;	/* the longest retired VM stall */
 	int have_stall;
 	/*
-	 * The flow of the previous segment: a migration stream's data and
-	 * its ACKs follow one another, so most lookups end here without
-	 * hashing. NULL after anything that moves or deletes table entries
-	 * (htab_put, the sweep).
+	 * The flow of the previous segment of each capture (pkt.src mod
+	 * TCPFLOW_LAST): a migration stream's data and its ACKs follow one
+	 * another, so most lookups end here without hashing, also when two
+	 * captures' streams interleave. Emptied by anything that moves or
+	 * deletes table entries (htab_put, the sweep).
 	 */
-	struct flow_key last_key;
-	struct flow *last;
+	struct last_flow {
+		struct flow_key k;
+		struct flow *f;
+	} last[TCPFLOW_LAST];
 	uint64_t magic_flows;	/* flows taken in by their magic alone, ever */
 };
 
@@ -106,22 +140,13 @@ tcpflow_free(struct tcpflow *t)
 
 static int sweep(struct tcpflow *, mt_ns);
 
-static size_t
-alen(uint8_t fam)
-{
-	return fam == 4 ? 4 : 16;
-}
-
-/* Equal keys (both zeroed before filling): five 64-bit compares. */
+/* Equal keys: five 64-bit compares. */
 static inline int
 key_eq(const struct flow_key *x, const struct flow_key *y)
 {
-	uint64_t u[5], v[5];
-
-	memcpy(u, x, sizeof(u));
-	memcpy(v, y, sizeof(v));
-	return ((u[0] ^ v[0]) | (u[1] ^ v[1]) | (u[2] ^ v[2]) |
-	    (u[3] ^ v[3]) | (u[4] ^ v[4])) == 0;
+	return ((x->w[0] ^ y->w[0]) | (x->w[1] ^ y->w[1]) |
+	    (x->w[2] ^ y->w[2]) | (x->w[3] ^ y->w[3]) |
+	    (x->w[4] ^ y->w[4])) == 0;
 }
 
 /* An IPv4 address as a number, for ordering. */
@@ -133,29 +158,37 @@ ip4(const uint8_t *a)
 }
 
 /* Build the key; return which endpoint (0 or 1) sent p. */
-static int
+static inline int
 make_key(const struct pkt *p, struct flow_key *k)
 {
-	int c, s;
+	uint64_t a[2][2];	/* source, destination */
+	int s;
 
-	memset(k, 0, sizeof(*k));
-	k->fam = p->ip_src.family;
-	/* Constant lengths: each memcmp/memcpy becomes a load or two. */
-	if (k->fam == 4)
-		c = ip4(p->ip_src.a) < ip4(p->ip_dst.a) ? -1 :
-		    ip4(p->ip_src.a) > ip4(p->ip_dst.a);
-	else
-		c = memcmp(p->ip_src.a, p->ip_dst.a, 16);
-	s = c < 0 || (c == 0 && p->sport <= p->dport) ? 0 : 1;
-	if (k->fam == 4) {
-		memcpy(k->addr[s], p->ip_src.a, 4);
-		memcpy(k->addr[!s], p->ip_dst.a, 4);
+	if (p->ip_src.family == 4) {
+		uint32_t x, y;
+
+		memcpy(&x, p->ip_src.a, 4);
+		memcpy(&y, p->ip_dst.a, 4);
+		a[0][0] = x, a[0][1] = 0;
+		a[1][0] = y, a[1][1] = 0;
+		x = __builtin_bswap32(x);	/* network order compares */
+		y = __builtin_bswap32(y);
+		s = x < y || (x == y && p->sport <= p->dport) ? 0 : 1;
 	} else {
-		memcpy(k->addr[s], p->ip_src.a, 16);
-		memcpy(k->addr[!s], p->ip_dst.a, 16);
+		int c = memcmp(p->ip_src.a, p->ip_dst.a, 16);
+
+		memcpy(a[0], p->ip_src.a, 16);
+		memcpy(a[1], p->ip_dst.a, 16);
+		s = c < 0 || (c == 0 && p->sport <= p->dport) ? 0 : 1;
 	}
-	k->port[s] = p->sport;
-	k->port[!s] = p->dport;
+	/* Endpoint s is the source. */
+	k->w[0] = (uint64_t)p->ip_src.family |
+	    (uint64_t)(s ? p->dport : p->sport) << 16 |
+	    (uint64_t)(s ? p->sport : p->dport) << 32;
+	k->w[1 + 2 * s] = a[0][0];
+	k->w[2 + 2 * s] = a[0][1];
+	k->w[3 - 2 * s] = a[1][0];
+	k->w[4 - 2 * s] = a[1][1];
 	return s;
 }
 
@@ -269,6 +302,7 @@ tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
 	struct half *h, *peer;
 	int s, created, wanted, magic;
 	uint64_t added = 0;
+	struct last_flow *c;
 
 	*new_mig_bytes = 0;
 	if (!(p->layers & PKT_L_TCP))
@@ -292,8 +326,9 @@ tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
 	if (!wanted && !magic && t->magic_flows == 0)
 		return 0;
 	s = make_key(p, &k);
-	if (t->last != NULL && key_eq(&k, &t->last_key))
-		f = t->last;
+	c = &t->last[(unsigned)p->src % TCPFLOW_LAST];
+	if (c->f != NULL && key_eq(&k, &c->k))
+		f = c->f;
 	else
 		f = htab_get(t->flows, &k);
 	if (f == NULL) {
@@ -302,13 +337,15 @@ tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
 		f = htab_put(t->flows, &k, &created);
 		if (f == NULL)
 			return -1;
+		/* The table may have moved its entries. */
+		memset(t->last, 0, sizeof(t->last));
 		f->involves_vm = is_vm(t, &p->ip_src) || is_vm(t, &p->ip_dst);
 		if (!wanted)
 			t->magic_flows++;
 		f->h[0].hs_rtt = f->h[1].hs_rtt = MT_NS_NONE;
 	}
-	t->last_key = k;
-	t->last = f;
+	c->k = k;
+	c->f = f;
 	h = &f->h[s];
 	peer = &f->h[!s];
 	f->last_ts = p->ts;
@@ -392,11 +429,10 @@ dir_info(const struct flow *f, const struct flow_key *k, int s,
 		d->stall_end = f->last_ts;
 		d->stall_retrans = h->retrans - h->retrans_at_progress;
 	}
-	d->src.family = d->dst.family = k->fam;
-	memcpy(d->src.a, k->addr[s], alen(k->fam));
-	memcpy(d->dst.a, k->addr[!s], alen(k->fam));
-	d->sport = k->port[s];
-	d->dport = k->port[!s];
+	key_addr(k, s, &d->src);
+	key_addr(k, !s, &d->dst);
+	d->sport = key_port(k, s);
+	d->dport = key_port(k, !s);
 	d->migration = h->migration;
 	d->magic = h->magic;
 	d->involves_vm = f->involves_vm;
@@ -454,7 +490,7 @@ sweep(struct tcpflow *t, mt_ns now)
 	const void *key;
 	struct flow *f;
 
-	t->last = NULL;
+	memset(t->last, 0, sizeof(t->last));
 	while ((f = htab_next(t->flows, &it, &key)) != NULL) {
 		if (now - f->last_ts <= TCPFLOW_IDLE)
 			continue;
