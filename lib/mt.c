@@ -43,12 +43,6 @@ mt_addr_parse(const char *s, struct mt_addr *out)
 }
 
 int
-mt_mac_eq(const struct mt_mac *x, const struct mt_mac *y)
-{
-	return memcmp(x->a, y->a, 6) == 0;
-}
-
-int
 mt_mac_is_zero(const struct mt_mac *x)
 {
 	static const struct mt_mac zero;

@@ -57,7 +57,12 @@ char *mt_addr_str(const struct mt_addr *x, char *buf, size_t len);
 /* Parse dotted IPv4 or IPv6 text. Return 0 on success, -1 if not an address. */
 int mt_addr_parse(const char *s, struct mt_addr *out);
 
-int mt_mac_eq(const struct mt_mac *x, const struct mt_mac *y);
+/* Inline, as mt_addr_eq: both are asked about every packet. */
+static inline int
+mt_mac_eq(const struct mt_mac *x, const struct mt_mac *y)
+{
+	return memcmp(x->a, y->a, 6) == 0;
+}
 int mt_mac_is_zero(const struct mt_mac *x);
 /* "52:54:00:12:34:56"; buf at least 18 bytes; returns buf. */
 char *mt_mac_str(const struct mt_mac *x, char *buf, size_t len);

@@ -76,11 +76,6 @@ struct pkt {
 	struct mt_mac mac_src, mac_dst;
 	uint16_t ethertype;	/* innermost, after VLAN tags */
 
-	/* ARP / RARP (RFC 826, RFC 903), Ethernet/IPv4 form only */
-	uint16_t arp_op;	/* 1 request, 2 reply, 3 RARP request, 4 RARP reply */
-	struct mt_mac arp_sha, arp_tha;
-	struct mt_addr arp_spa, arp_tpa;
-
 	/* IP */
 	struct mt_addr ip_src, ip_dst;
 	uint8_t ip_proto;	/* after IPv6 extension headers */
@@ -99,6 +94,11 @@ struct pkt {
 	uint8_t icmp_type, icmp_code;
 	uint8_t echo;		/* PKT_ECHO_* */
 	uint16_t icmp_id, icmp_seq;
+
+	/* ARP / RARP (RFC 826, RFC 903), Ethernet/IPv4 form only */
+	uint16_t arp_op;	/* 1 request, 2 reply, 3 RARP request, 4 RARP reply */
+	struct mt_mac arp_sha, arp_tha;
+	struct mt_addr arp_spa, arp_tpa;
 };
 
 /* Return 1 if the decoder handles this link type, 0 otherwise. */

@@ -129,9 +129,10 @@ struct srcfile {
 	char err[PCAP_ERRBUF_SIZE];	/* why reading stopped, path-less */
 
 	/* Both: batches [head, tail) (mod SRC_NBATCH) of the ring are full
-	 * and the caller's to take. g->mu guards head, tail and eof. */
+	 * and the caller's to take. g->mu guards head, tail, eof, busy. */
 	_Alignas(64) unsigned head, tail;
 	int eof;
+	int busy;		/* a thread is filling its next batch */
 };
 
 /*
@@ -402,19 +403,19 @@ fill_batch(struct srcfile *f, struct srcbatch *b)
 }
 
 /*
- * The file of g that most needs a batch: not ended, with room in its ring,
- * and the fewest full batches (the caller, waiting on a file, finds it
- * empty). NULL if none has room. Called with g->mu held.
+ * The file of g that most needs a batch: not ended, not being filled,
+ * with room in its ring, and the fewest full batches (the caller,
+ * waiting on a file, finds it empty). NULL if none. With g->mu held.
  */
 static struct srcfile *
-reader_pick(const struct srcgroup *g)
+pick_file(const struct srcgroup *g)
 {
 	struct srcfile *best = NULL;
 
 	for (int i = 0; i < g->n; i++) {
 		struct srcfile *f = g->f[i];
 
-		if (f->eof || f->tail - f->head == SRC_NBATCH)
+		if (f->eof || f->busy || f->tail - f->head == SRC_NBATCH)
 			continue;
 		if (best == NULL || f->tail - f->head < best->tail - best->head)
 			best = f;
@@ -422,34 +423,54 @@ reader_pick(const struct srcgroup *g)
 	return best;
 }
 
+/*
+ * Fill f's next batch, which the caller of this function has marked busy
+ * (with g->mu held, as on return; it is released meanwhile), and hand it
+ * over. Both threads do this: the reader always, the caller's thread
+ * when it would otherwise wait (ring_wait).
+ */
+static void
+fill_next(struct srcgroup *g, struct srcfile *f)
+{
+	struct srcbatch *b = &f->ring[f->tail % SRC_NBATCH];
+	int r;
+
+	pthread_mutex_unlock(&g->mu);
+	r = fill_batch(f, b);
+	b->end_pos = file_pos(f);
+	pthread_mutex_lock(&g->mu);
+	if (b->n > 0)
+		f->tail++;
+	if (r != 1)
+		f->eof = 1;
+	f->busy = 0;
+	pthread_cond_signal(&g->data);
+	pthread_cond_signal(&g->room);	/* f may be free to fill again */
+}
+
+static int
+group_open(const struct srcgroup *g)
+{
+	for (int i = 0; i < g->n; i++)
+		if (!g->f[i]->eof)
+			return 1;
+	return 0;
+}
+
 static void *
 reader_main(void *arg)
 {
 	struct srcgroup *g = arg;
 	struct srcfile *f;
-	struct srcbatch *b;
-	int r, open = g->n;
 
 	pthread_mutex_lock(&g->mu);
-	while (open > 0 && !g->quit) {
-		if ((f = reader_pick(g)) == NULL) {
+	while (!g->quit && group_open(g)) {
+		if ((f = pick_file(g)) == NULL) {
 			pthread_cond_wait(&g->room, &g->mu);
 			continue;
 		}
-		b = &f->ring[f->tail % SRC_NBATCH];
-		pthread_mutex_unlock(&g->mu);
-
-		r = fill_batch(f, b);
-		b->end_pos = file_pos(f);
-
-		pthread_mutex_lock(&g->mu);
-		if (b->n > 0)
-			f->tail++;
-		if (r != 1) {
-			f->eof = 1;
-			open--;
-		}
-		pthread_cond_signal(&g->data);
+		f->busy = 1;
+		fill_next(g, f);
 	}
 	pthread_mutex_unlock(&g->mu);
 	return NULL;
@@ -470,7 +491,7 @@ reader_start(struct srcgroup *g)
 		if ((f->ring = malloc(SRC_NBATCH * sizeof(*f->ring))) == NULL)
 			goto fail;
 		f->head = f->tail = 0;
-		f->eof = 0;
+		f->eof = f->busy = 0;
 		f->rec = NULL;
 		f->g = g;
 	}
@@ -526,22 +547,32 @@ readers_stop(struct srcset *s)
  * record, 0 when the file has ended (f->err says whether on an error).
  */
 static int
-ring_next(struct srcfile *f)
+ring_wait(struct srcfile *f)
 {
 	const struct srcbatch *b;
 	struct srcgroup *g = f->g;
 
+	pthread_mutex_lock(&g->mu);
 	if (f->rec != NULL) {
-		b = &f->ring[f->head % SRC_NBATCH];
-		if (++f->ri < b->n)
-			goto have;
-		pthread_mutex_lock(&g->mu);
 		f->head++;
 		pthread_cond_signal(&g->room);
-	} else
-		pthread_mutex_lock(&g->mu);
-	while (f->head == f->tail && !f->eof)
-		pthread_cond_wait(&g->data, &g->mu);
+	}
+	while (f->head == f->tail && !f->eof) {
+		/*
+		 * Rather than wait, read: f itself if the reader is not at it
+		 * (it is empty, so it has room), else another file of the
+		 * group that has room. Whichever thread is behind reads, so
+		 * two CPUs share the reading when the reader alone cannot keep
+		 * up (bench/RESULTS.md).
+		 */
+		struct srcfile *h = f->busy ? pick_file(g) : f;
+
+		if (h != NULL) {
+			h->busy = 1;
+			fill_next(g, h);
+		} else
+			pthread_cond_wait(&g->data, &g->mu);
+	}
 	if (f->head == f->tail) {
 		pthread_mutex_unlock(&g->mu);
 		f->rec = NULL;
@@ -551,11 +582,27 @@ ring_next(struct srcfile *f)
 	b = &f->ring[f->head % SRC_NBATCH];
 	f->ri = 0;
 	f->pos = b->end_pos;
-have:
-	f->rec = &b->r[f->ri];
+	f->rec = &b->r[0];
 	f->ts = f->rec->p.ts;
 	f->len = f->rec->p.wire_len;
 	return 1;
+}
+
+/* The same, inline where the batch has more. */
+static inline int
+ring_next(struct srcfile *f)
+{
+	if (__builtin_expect(f->rec != NULL, 1)) {
+		const struct srcbatch *b = &f->ring[f->head % SRC_NBATCH];
+
+		if (__builtin_expect(++f->ri < b->n, 1)) {
+			f->rec = &b->r[f->ri];
+			f->ts = f->rec->p.ts;
+			f->len = f->rec->p.wire_len;
+			return 1;
+		}
+	}
+	return ring_wait(f);
 }
 
 /*
@@ -1007,7 +1054,9 @@ srcset_next(struct srcset *s, const struct pkt **outp, char *errbuf)
 		/* Only now may the record out->payload is in be reused. */
 		s->stale = 0;
 		if (__builtin_expect(file_advance(s->heap[0]), 1)) {
-			if (s->hn > 1)
+			/* Mostly the same file stays first: no call then. */
+			if (s->hn > 1 && (heap_less(s->heap[1], s->heap[0]) ||
+			    (s->hn > 2 && heap_less(s->heap[2], s->heap[0]))))
 				heap_down(s, 0);
 		} else {
 			drop_root(s);

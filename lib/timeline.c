@@ -33,6 +33,14 @@ struct timeline {
 	size_t resident;		/* chunks in memory */
 	int fd;				/* the temporary file; -1 until needed */
 	int no_spill;			/* it failed: keep everything in memory */
+	/*
+	 * The bin of the last timeline_add(), covering [hot_lo, hot_hi):
+	 * events come in time order, most in the bin of the one before,
+	 * which then costs no division and no chunk lookup. hot is NULL
+	 * when unset (and after its chunk was written out).
+	 */
+	struct tbin *hot;
+	mt_ns hot_lo, hot_hi;
 };
 
 static const struct tbin zero_bin;
@@ -106,6 +114,7 @@ spill(struct timeline *t, size_t c)
 	}
 	free(t->chunk[c]);
 	t->chunk[c] = NULL;
+	t->hot = NULL;		/* it may have been in this chunk */
 	t->on_disk[c] = 1;
 	t->resident--;
 	return 0;
@@ -157,6 +166,7 @@ void
 timeline_set_start(struct timeline *t, mt_ns start)
 {
 	t->start = start;
+	t->hot = NULL;
 }
 
 int
@@ -165,6 +175,10 @@ timeline_add(struct timeline *t, mt_ns ts, enum tl_field f, uint64_t n)
 	size_t i;
 	struct tbin *b;
 
+	if (t->hot != NULL && ts >= t->hot_lo && ts < t->hot_hi) {
+		b = t->hot;
+		goto add;
+	}
 	if (t->start == MT_NS_NONE)
 		t->start = ts;
 	/* ts - start in unsigned arithmetic: it may not fit in int64. */
@@ -183,6 +197,13 @@ timeline_add(struct timeline *t, mt_ns ts, enum tl_field f, uint64_t n)
 	if (i >= t->n)
 		t->n = i + 1;	/* the bins in between are zero */
 	b += i % TL_CHUNK;
+	/* Bin 0 also takes what came before start: not cached. */
+	if (ts >= t->start &&
+	    !__builtin_mul_overflow((mt_ns)i, t->width, &t->hot_lo) &&
+	    !__builtin_add_overflow(t->hot_lo, t->start, &t->hot_lo) &&
+	    !__builtin_add_overflow(t->hot_lo, t->width, &t->hot_hi))
+		t->hot = b;
+add:
 	switch (f) {
 	case TL_STREAM_BYTES: b->stream_bytes += n; break;
 	case TL_STREAM_FRAME_BYTES: b->stream_frame_bytes += n; break;

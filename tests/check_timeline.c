@@ -201,6 +201,40 @@ START_TEST(spill)
 }
 END_TEST
 
+/*
+ * The bin of the last event is remembered (timeline_add's fast path):
+ * reading other bins can write its chunk out meanwhile, and the next
+ * event in that bin must go to the chunk read back, not to freed memory
+ * (ASan would see it) nor be lost.
+ */
+START_TEST(hot_bin_written_out)
+{
+	enum { CHUNK = 4096, FAR = 40 };
+	struct timeline *t = timeline_new(100 * MS);
+	const struct tbin *b;
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(timeline_add(t, T0, TL_PROBE_SENT, 1), 0);
+	/* An event in each of FAR chunks (most then on disk), then back to
+	 * bin 0, which becomes the remembered bin. */
+	for (size_t c = 1; c <= FAR; c++)
+		ck_assert_int_eq(timeline_add(t, T0 + (mt_ns)(c * CHUNK) *
+		    100 * MS, TL_PROBE_SENT, 1), 0);
+	ck_assert_int_eq(timeline_add(t, T0 + 1, TL_PROBE_SENT, 2), 0);
+	/* Reading the chunks back from disk writes bin 0's chunk out. */
+	for (size_t c = 1; c < FAR; c++)
+		ck_assert_uint_eq(BIN(t, c * CHUNK).probes_sent, 1);
+	ck_assert_int_eq(timeline_add(t, T0 + 2, TL_PROBE_SENT, 4), 0);
+	b = timeline_bin(t, 0);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(b->probes_sent, 7);
+	b = timeline_bin(t, (size_t)FAR * CHUNK);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(b->probes_sent, 1);
+	timeline_free(t);
+}
+END_TEST
+
 /* A silent stretch costs neither memory nor disk; its bins read as zero. */
 START_TEST(silent_span)
 {
@@ -262,6 +296,7 @@ timeline_suite(void)
 	tcase_add_test(tc, span_cap);
 	tcase_add_test(tc, bad_width);
 	tcase_add_test(tc, spill);
+	tcase_add_test(tc, hot_bin_written_out);
 	tcase_add_test(tc, silent_span);
 	tcase_add_test(tc, no_tmpdir);
 	suite_add_tcase(s, tc);
