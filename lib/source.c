@@ -55,17 +55,19 @@ static const uint32_t capture_magics[] = {
 
 /* Read ahead: records handed over at a time, and batches in flight. */
 /*
- * Big batches, few of them: each hand-over that finds the other side
- * asleep costs a wake-up (an inter-processor interrupt, dear in a VM).
- * 2 x 4096 records is 1.5 MiB a file; measured against 8 x 1024 (the
- * same memory): 3 300 instead of 10 000 context switches and 10% less
- * CPU on 1 GB of headers-only capture (bench/RESULTS.md).
+ * 4 x 2048 records, 1.5 MiB a file. Each hand-over that finds the other
+ * side asleep costs a wake-up (an inter-processor interrupt, dear in a
+ * VM), so batches are not small; with several of them in flight, the
+ * reader runs ahead and the caller's thread, when it catches up, reads a
+ * batch itself (ring_wait). Measured on 1 GB of headers-only capture,
+ * the same memory each: 2 x 4096 0.50 s, 4 x 2048 0.42 s, 8 x 1024
+ * 0.43 s (bench/RESULTS.md).
  */
 #ifndef SRC_BATCH
-#define SRC_BATCH	4096
+#define SRC_BATCH	2048
 #endif
 #ifndef SRC_NBATCH
-#define SRC_NBATCH	2
+#define SRC_NBATCH	4
 #endif
 /* Each file's stdio buffer (see srcset_add). */
 #define SRC_STDIO_BUF	(256 * 1024)
