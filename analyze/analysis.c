@@ -518,7 +518,12 @@ run(const struct analysis_opts *o, const struct input *in, char *errbuf)
 		a->vm.ip = o->vm_ip;
 		a->vm.mac = o->vm_mac;
 		a->vm.have_mac = o->vm_mac_given;
-		snprintf(a->vm.reason, sizeof(a->vm.reason), "given with --vm");
+		if (o->vm_from != NULL)
+			snprintf(a->vm.reason, sizeof(a->vm.reason), "named in "
+			    "%.200s", o->vm_from);
+		else
+			snprintf(a->vm.reason, sizeof(a->vm.reason),
+			    "given with --vm");
 	} else if (find_vm(a, in, errbuf) < 0)
 		goto fail;
 	if ((s = open_all(o, in, errbuf)) == NULL)

@@ -27,6 +27,8 @@ struct analysis_opts {
 	struct mt_addr vm_ip;		/* --vm IP (family 0: not given) */
 	struct mt_mac vm_mac;		/* --vm MAC */
 	int vm_mac_given;
+	const char *vm_from;		/* who named the VM, for the report:
+					   NULL is --vm */
 	mt_ns min_gap;			/* --min-gap; 0: 3 probe intervals */
 	mt_ns bin;			/* --bin; default 100 ms */
 	double link_bps;		/* --link; 0: not given */

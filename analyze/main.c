@@ -163,8 +163,7 @@ main(int argc, char **argv)
 		}
 		files = rd.files;
 		nfiles = rd.nfiles;
-		if (c.o.link_bps == 0)
-			c.o.link_bps = rd.link_bps;
+		rundir_apply(&rd, &c.o);
 		if (c.jobstats == NULL && c.libvirt_uri == NULL) {
 			js = rd.js;
 			rd.js = NULL;

@@ -133,6 +133,7 @@ rundir_open(const char *dir, const struct analysis_opts *o, struct rundir *rd,
 		return -1;
 	snprintf(path, sizeof(path), "%s/manifest.json", dir);
 	if (exists(path)) {
+		rd->manifest = strdup(path);
 		json_error_t jerr;
 		json_t *m = json_load_file(path, 0, &jerr);
 		if (m == NULL) {
@@ -147,6 +148,9 @@ rundir_open(const char *dir, const struct analysis_opts *o, struct rundir *rd,
 		status = json_object_get(m, "status");
 		if (json_is_string(status))
 			rd->status = strdup(json_string_value(status));
+		if (json_is_string(json_object_get(m, "vm")))
+			rd->vm = strdup(json_string_value(json_object_get(m,
+			    "vm")));
 		json_decref(m);
 		if (rd->status != NULL && strcmp(rd->status, "completed") != 0 &&
 		    o->warn != NULL) {
@@ -185,6 +189,26 @@ rundir_open(const char *dir, const struct analysis_opts *o, struct rundir *rd,
 }
 
 void
+rundir_apply(const struct rundir *rd, struct analysis_opts *o)
+{
+	if (o->link_bps == 0)
+		o->link_bps = rd->link_bps;
+	if (rd->vm == NULL || o->vm_ip.family != 0 || o->vm_mac_given)
+		return;
+	if (mt_addr_parse(rd->vm, &o->vm_ip) == 0)
+		o->vm_from = rd->manifest;
+	else if (mt_mac_parse(rd->vm, &o->vm_mac) == 0)
+		o->vm_mac_given = 1;	/* its IP is still to be found */
+	else if (o->warn != NULL) {
+		char msg[MT_ERRBUF_SIZE];
+		snprintf(msg, sizeof(msg), "%.300s: \"vm\" is not an IP or MAC "
+		    "address ('%.60s'): the VM is found from the packets",
+		    rd->manifest, rd->vm);
+		o->warn(o->warn_ctx, msg);
+	}
+}
+
+void
 rundir_close(struct rundir *rd)
 {
 	for (int i = 0; i < rd->nfiles; i++)
@@ -193,6 +217,8 @@ rundir_close(struct rundir *rd)
 	jobstats_free(rd->js);
 	json_decref(rd->factors);
 	free(rd->status);
+	free(rd->vm);
+	free(rd->manifest);
 	memset(rd, 0, sizeof(*rd));
 }
 
@@ -229,8 +255,7 @@ analysis_run_dir(const struct analysis_opts *o, const char *dir,
 
 	if (rundir_open(dir, o, &rd, errbuf) < 0)
 		return NULL;
-	if (ro.link_bps == 0)
-		ro.link_bps = rd.link_bps;
+	rundir_apply(&rd, &ro);
 	a = analysis_run(&ro, rd.files, rd.nfiles, errbuf);
 	if (a == NULL) {
 		rundir_close(&rd);

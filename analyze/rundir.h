@@ -18,6 +18,8 @@ struct rundir {
 	json_t *factors;	/* the manifest's "factors", or NULL */
 	char *status;		/* the manifest's "status", or NULL */
 	double link_bps;	/* factors.link, 0 when absent */
+	char *vm;		/* the manifest's "vm" (capture --vm), or NULL */
+	char *manifest;		/* its path, or NULL without one */
 };
 
 /*
@@ -31,5 +33,13 @@ void rundir_close(struct rundir *rd);
 
 /* Add "run", "factors" and "capture_status" to a report document. */
 void rundir_annotate(json_t *doc, const char *dir, const struct rundir *rd);
+
+/*
+ * What the run says that the user did not: the link rate (factors.link)
+ * and the VM (the manifest's "vm", from migtrace-capture --vm: the
+ * analysis then need not read the captures twice to find it). A "vm"
+ * that is not an address is warned about and left out.
+ */
+void rundir_apply(const struct rundir *rd, struct analysis_opts *o);
 
 #endif /* MT_RUNDIR_H */

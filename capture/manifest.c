@@ -97,6 +97,9 @@ manifest_json(const struct cap_run *run)
 	if (run->error != NULL)
 		json_object_set_new(m, "error", json_string(run->error));
 	json_object_set_new(m, "uid", json_integer((json_int_t)run->uid));
+	/* The analyzer takes the VM from here (one pass, not two). */
+	json_object_set_new(m, "vm", o->vm != NULL ? json_string(o->vm) :
+	    json_null());
 	json_object_set_new(m, "duration_limit_ns", o->duration > 0 ?
 	    json_integer(o->duration) : json_null());
 	json_object_set(m, "factors", o->factors);
