@@ -12,16 +12,21 @@
  *   the file whose record srcset_next() returned is read again only at
  *   the start of the following call.
  *
- * - Read ahead (the default with more than one CPU): one thread per file
- *   runs pcap_next_ex() and pkt_decode() and hands the decoded records
- *   over in batches through a small ring (SRC_NBATCH batches of
- *   SRC_BATCH records, so memory stays bounded); the caller's thread only
- *   merges. Reading and decoding a headers-only capture costs about as
- *   much as every measure together (bench/RESULTS.md), so on two cores
- *   the analysis runs near the speed of a bare libpcap loop. The reader
- *   threads touch nothing but their own file and ring; every warning,
- *   counter and the merge order stay in the caller's thread, so the
- *   output does not depend on the threads' timing.
+ * - Read ahead (the default with more than one CPU): reader threads, one
+ *   fewer than the CPUs and at most one per file, each serving its share
+ *   of the files, run pcap_dispatch() and pkt_decode() and hand the
+ *   decoded records over in batches, through a small ring per file
+ *   (SRC_NBATCH batches of SRC_BATCH records, so memory stays bounded).
+ *   The caller's thread merges and measures, and when it would have to
+ *   wait for a batch it reads one itself: whichever thread is behind
+ *   reads, so both CPUs stay busy although reading and measuring do not
+ *   cost the same. Reading and decoding a headers-only capture costs
+ *   about as much as every measure together (bench/RESULTS.md), so on
+ *   two CPUs the analysis runs near the speed of a bare libpcap loop.
+ *   A file is read by one thread at a time (its busy flag, under the
+ *   group's mutex); every warning, counter and the merge order stay in
+ *   the caller's thread, so the output does not depend on the threads'
+ *   timing.
  *
  * Either way a record keeps at most SRC_PAYLOAD_KEEP payload bytes (what
  * the measures read: QEMU's stream magic), valid until the next
@@ -117,6 +122,7 @@ struct srcfile {
 	 */
 	_Alignas(64) pcap_t *p;	/* NULL once the file has ended */
 	char *vbuf;		/* its stdio stream's buffer, or NULL */
+	char *guard[2];		/* around the stream and handle (srcset_add) */
 	int dlt;
 	int src;		/* = idx */
 	/* The last record libpcap gave, in its buffer; data NULL once used. */
@@ -185,12 +191,46 @@ warnf(struct srcset *s, const char *fmt, ...)
 	s->warn(s->ctx, buf);
 }
 
+/*
+ * Memory of whole cache lines (zeroed), for what the caller's thread
+ * touches per record: next to a reader's stdio stream or libpcap buffer
+ * (written per record by the other CPU), a shared line made the merge
+ * miss the cache on every record. It happened with the heap array and
+ * the second file's FILE on one line, depending only on how long the
+ * file names were: 0.42 or 0.53 s for 1 GB (bench/RESULTS.md).
+ */
+#define CACHE_LINE	64
+
+static void *
+cl_alloc(size_t n)
+{
+	size_t sz = (n + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE;
+	void *p = aligned_alloc(CACHE_LINE, sz);
+
+	if (p != NULL)
+		memset(p, 0, sz);
+	return p;
+}
+
+/* cl_alloc(n) holding the first 'old' bytes of p (which is freed). */
+static void *
+cl_grow(void *p, size_t old, size_t n)
+{
+	void *q = cl_alloc(n);
+
+	if (q != NULL && p != NULL)
+		memcpy(q, p, old);
+	if (q != NULL)
+		free(p);
+	return q;
+}
+
 struct srcset *
 srcset_new(mt_warn_fn warn, void *ctx)
 {
 	struct srcset *s;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL)
+	if ((s = cl_alloc(sizeof(*s))) == NULL)
 		return NULL;
 	s->warn = warn;
 	s->ctx = ctx;
@@ -212,6 +252,9 @@ file_close(struct srcfile *f)
 		f->p = NULL;
 		free(f->vbuf);		/* only then: the stream's buffer */
 		f->vbuf = NULL;
+		free(f->guard[0]);
+		free(f->guard[1]);
+		f->guard[0] = f->guard[1] = NULL;
 	}
 	f->pend.data = NULL;
 }
@@ -795,7 +838,7 @@ heap_down(struct srcset *s, int i)
  */
 
 static int add_handle(struct srcset *s, const char *path, pcap_t *p,
-    char *vbuf, uint64_t size, char *errbuf);
+    char *vbuf, char **guard, uint64_t size, char *errbuf);
 
 int
 srcset_add(struct srcset *s, const char *path, char *errbuf)
@@ -803,7 +846,7 @@ srcset_add(struct srcset *s, const char *path, char *errbuf)
 	char pcerr[PCAP_ERRBUF_SIZE];
 	struct stat sb;
 	uint64_t size = 0;
-	char *vbuf;
+	char *vbuf, *guard[2];
 	pcap_t *p;
 	FILE *fp;
 
@@ -846,7 +889,15 @@ srcset_add(struct srcset *s, const char *path, char *errbuf)
 	 * stream is used by one thread at a time: the reader's, or the
 	 * caller's; the hand-over is ordered by the reader's start).
 	 */
+	/*
+	 * The stream and libpcap's handle and record buffer are written per
+	 * record by whichever thread reads the file: guard chunks before
+	 * and after keep whatever malloc puts next off their cache lines
+	 * (see cl_alloc). Freed with the file.
+	 */
+	guard[0] = malloc(CACHE_LINE);
 	if ((fp = fopen(path, "rb")) == NULL) {
+		free(guard[0]);
 		explain_open_error(path, "", errbuf);
 		return -1;
 	}
@@ -857,13 +908,16 @@ srcset_add(struct srcset *s, const char *path, char *errbuf)
 	pcerr[0] = '\0';
 	p = pcap_fopen_offline_with_tstamp_precision(fp,
 	    PCAP_TSTAMP_PRECISION_NANO, pcerr);
+	guard[1] = malloc(CACHE_LINE);
 	if (p == NULL) {
 		fclose(fp);	/* libpcap leaves it open on failure */
 		free(vbuf);
+		free(guard[0]);
+		free(guard[1]);
 		explain_open_error(path, pcerr, errbuf);
 		return -1;
 	}
-	return add_handle(s, path, p, vbuf, size, errbuf);
+	return add_handle(s, path, p, vbuf, guard, size, errbuf);
 }
 
 int
@@ -894,17 +948,18 @@ srcset_add_fp(struct srcset *s, const char *name, FILE *fp, char *errbuf)
 		fclose(fp);
 		return -1;
 	}
-	return add_handle(s, name, p, NULL, 0, errbuf);
+	return add_handle(s, name, p, NULL, NULL, 0, errbuf);
 }
 
 /*
- * Add an open handle p and its stream's buffer vbuf (NULL: stdio's own),
- * which the set owns from here, also on failure: check its link type,
- * read its first record, put it in the heap.
+ * Add an open handle p, its stream's buffer vbuf (NULL: stdio's own) and
+ * guard chunks (NULL: none), which the set owns from here, also on
+ * failure: check its link type, read its first record, put it in the
+ * heap.
  */
 static int
 add_handle(struct srcset *s, const char *path, pcap_t *p, char *vbuf,
-    uint64_t size, char *errbuf)
+    char **guard, uint64_t size, char *errbuf)
 {
 	char msg[MT_ERRBUF_SIZE];
 	struct srcfile *f = NULL;
@@ -919,6 +974,10 @@ add_handle(struct srcset *s, const char *path, pcap_t *p, char *vbuf,
 		    name ? " (" : "", name ? name : "", name ? ")" : "");
 		pcap_close(p);
 		free(vbuf);
+		if (guard != NULL) {
+			free(guard[0]);
+			free(guard[1]);
+		}
 		return -1;
 	}
 
@@ -929,6 +988,10 @@ add_handle(struct srcset *s, const char *path, pcap_t *p, char *vbuf,
 		goto nomem;
 	f->p = p;
 	f->vbuf = vbuf;
+	if (guard != NULL) {
+		f->guard[0] = guard[0];
+		f->guard[1] = guard[1];
+	}
 	f->dlt = dlt;
 	f->size = size;
 	f->st.path = f->path;
@@ -959,12 +1022,15 @@ add_handle(struct srcset *s, const char *path, pcap_t *p, char *vbuf,
 
 	if (s->n == s->cap) {
 		int cap = s->cap ? 2 * s->cap : 4;
-		struct srcfile **nf = realloc(s->f, (size_t)cap * sizeof(*nf));
+		size_t old = (size_t)s->cap * sizeof(*s->f);
+		struct srcfile **nf = cl_grow(s->f, old, (size_t)cap *
+		    sizeof(*nf));
 		struct srcfile **nh;
 		if (nf == NULL)
 			goto nomem_f;
 		s->f = nf;
-		if ((nh = realloc(s->heap, (size_t)cap * sizeof(*nh))) == NULL)
+		if ((nh = cl_grow(s->heap, old, (size_t)cap * sizeof(*nh))) ==
+		    NULL)
 			goto nomem_f;
 		s->heap = nh;
 		s->cap = cap;
@@ -988,6 +1054,10 @@ nomem:
 		free(f);
 	pcap_close(p);
 	free(vbuf);
+	if (guard != NULL) {
+		free(guard[0]);
+		free(guard[1]);
+	}
 	snprintf(errbuf, MT_ERRBUF_SIZE, "%s: out of memory", path);
 	return -1;
 }
