@@ -43,6 +43,7 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -228,6 +229,31 @@ cl_grow(void *p, size_t old, size_t n)
 	return q;
 }
 
+/*
+ * The rings and stdio buffers (megabytes, made and dropped per analysis)
+ * straight from mmap: through malloc, once the first was given back,
+ * glibc's dynamic threshold put the next ones on the heap, which it did
+ * not give back either: `--experiment -j 1` grew by 3 MB a run, to 88 MB
+ * for 24 runs (bench/RESULTS.md).
+ */
+static void *
+big_alloc(size_t n)
+{
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void
+big_free(void *p, size_t n)
+{
+	if (p != NULL)
+		(void)munmap(p, n);
+}
+
+#define RING_BYTES	(SRC_NBATCH * sizeof(struct srcbatch))
+
 struct srcset *
 srcset_new(mt_warn_fn warn, void *ctx)
 {
@@ -253,7 +279,7 @@ file_close(struct srcfile *f)
 	if (f->p != NULL) {
 		pcap_close(f->p);	/* and its stream */
 		f->p = NULL;
-		free(f->vbuf);		/* only then: the stream's buffer */
+		big_free(f->vbuf, SRC_STDIO_BUF);	/* only then: its buffer */
 		f->vbuf = NULL;
 		free(f->guard[0]);
 		free(f->guard[1]);
@@ -536,8 +562,7 @@ reader_start(struct srcgroup *g)
 	for (i = 0; i < g->n; i++) {
 		struct srcfile *f = g->f[i];
 
-		if ((f->ring = aligned_alloc(_Alignof(struct srcbatch),
-		    SRC_NBATCH * sizeof(*f->ring))) == NULL)
+		if ((f->ring = big_alloc(RING_BYTES)) == NULL)
 			goto fail;
 		f->head = f->tail = 0;
 		f->eof = f->busy = 0;
@@ -555,7 +580,7 @@ reader_start(struct srcgroup *g)
 	pthread_cond_destroy(&g->data);
 fail:
 	for (i = 0; i < g->n; i++) {
-		free(g->f[i]->ring);
+		big_free(g->f[i]->ring, RING_BYTES);
 		g->f[i]->ring = NULL;
 		g->f[i]->g = NULL;
 	}
@@ -579,7 +604,7 @@ readers_stop(struct srcset *s)
 		pthread_cond_destroy(&g->room);
 		pthread_cond_destroy(&g->data);
 		for (int j = 0; j < g->n; j++) {
-			free(g->f[j]->ring);
+			big_free(g->f[j]->ring, RING_BYTES);
 			g->f[j]->ring = NULL;
 			g->f[j]->g = NULL;
 		}
@@ -906,7 +931,7 @@ srcset_add(struct srcset *s, const char *path, char *errbuf)
 		return -1;
 	}
 	(void)posix_fadvise(fileno(fp), 0, 0, POSIX_FADV_SEQUENTIAL);
-	if ((vbuf = malloc(SRC_STDIO_BUF)) != NULL)
+	if ((vbuf = big_alloc(SRC_STDIO_BUF)) != NULL)
 		(void)setvbuf(fp, vbuf, _IOFBF, SRC_STDIO_BUF);
 	(void)__fsetlocking(fp, FSETLOCKING_BYCALLER);
 	pcerr[0] = '\0';
@@ -915,7 +940,7 @@ srcset_add(struct srcset *s, const char *path, char *errbuf)
 	guard[1] = malloc(CACHE_LINE);
 	if (p == NULL) {
 		fclose(fp);	/* libpcap leaves it open on failure */
-		free(vbuf);
+		big_free(vbuf, SRC_STDIO_BUF);
 		free(guard[0]);
 		free(guard[1]);
 		explain_open_error(path, pcerr, errbuf);
@@ -977,7 +1002,7 @@ add_handle(struct srcset *s, const char *path, pcap_t *p, char *vbuf,
 		    "RAW, IPV4, IPV6, NULL and LOOP", path, dlt,
 		    name ? " (" : "", name ? name : "", name ? ")" : "");
 		pcap_close(p);
-		free(vbuf);
+		big_free(vbuf, SRC_STDIO_BUF);
 		if (guard != NULL) {
 			free(guard[0]);
 			free(guard[1]);
@@ -1057,7 +1082,7 @@ nomem:
 	if (f != NULL)
 		free(f);
 	pcap_close(p);
-	free(vbuf);
+	big_free(vbuf, SRC_STDIO_BUF);
 	if (guard != NULL) {
 		free(guard[0]);
 		free(guard[1]);
