@@ -137,7 +137,7 @@ expire(struct echo *e, mt_ns now)
 		/* This request, not a later one reusing the key. */
 		if (r != NULL && r->ts == q->ts) {
 			int answered = r->answered;
-			htab_del(e->pending, &q->key);
+			htab_del_value(e->pending, r);
 			if (!answered && add_lost(e, q->ts) < 0)
 				return -1;
 		}

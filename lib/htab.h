@@ -30,6 +30,10 @@ void *htab_put(struct htab *t, const void *key, int *created);
 /* Remove key. Return 1 if it was there, 0 if not. */
 int htab_del(struct htab *t, const void *key);
 
+/* Remove the entry whose value val is (from htab_get or htab_put, still
+ * valid): htab_del without looking the key up again. */
+void htab_del_value(struct htab *t, void *val);
+
 size_t htab_count(const struct htab *t);
 
 /*

@@ -86,8 +86,9 @@ END_TEST
 
 /*
  * Insert and delete many times in a table that never holds more than a
- * few keys: tombstones must be reused or swept, so the table neither
- * fills up (find() looping forever) nor loses a key behind a tombstone.
+ * few keys: the table must neither fill up (find() looping forever) nor
+ * lose a key (with tombstones, behind one; with backward shift, by a
+ * wrong move).
  */
 START_TEST(tombstones)
 {
@@ -229,6 +230,74 @@ START_TEST(iterate_empty_and_odd_sizes)
 }
 END_TEST
 
+/*
+ * Random puts and deletes over a small key space against a plain array:
+ * long probe runs, wrapping past the table's end, and deletions that
+ * shift entries back into the hole must never lose or duplicate a key.
+ * Plain ifs in the loop (a Check assertion costs a system call), one
+ * assertion on the count of wrong answers.
+ */
+START_TEST(churn_against_model)
+{
+	enum { KEYS = 700, OPS = 400000 };
+	struct htab *t = htab_new(sizeof(uint32_t), sizeof(uint64_t));
+	static uint64_t model[KEYS];	/* 0: absent, else the value */
+	uint64_t x = 88172645463325252ULL, *v;
+	size_t bad = 0, it, n;
+	const void *key;
+
+	ck_assert_ptr_nonnull(t);
+	memset(model, 0, sizeof(model));
+	for (uint32_t op = 0; op < OPS; op++) {
+		uint32_t k;
+		int created;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;	/* xorshift64 */
+		/* Keys in clusters, to build long runs; the table swings
+		 * between a few and most of the keys present. */
+		k = (uint32_t)(x % KEYS);
+		if ((x >> 32) % 100 < (op / 50000 % 2 ? 70u : 30u)) {
+			v = htab_put(t, &k, &created);
+			if (v == NULL || created != (model[k] == 0) ||
+			    (!created && *v != model[k]))
+				bad++;
+			if (v != NULL)
+				*v = model[k] = op + 1;
+		} else if ((x >> 20) & 1) {
+			if (htab_del(t, &k) != (model[k] != 0))
+				bad++;
+			model[k] = 0;
+		} else {	/* by the value's pointer */
+			v = htab_get(t, &k);
+			if ((v != NULL) != (model[k] != 0))
+				bad++;
+			if (v != NULL)
+				htab_del_value(t, v);
+			model[k] = 0;
+		}
+		if (op % 997 == 0) {
+			n = 0;
+			for (uint32_t i = 0; i < KEYS; i++) {
+				v = htab_get(t, &i);
+				if (model[i] != 0)
+					n++;
+				if ((v == NULL) != (model[i] == 0) ||
+				    (v != NULL && *v != model[i]))
+					bad++;
+			}
+			if (htab_count(t) != n)
+				bad++;
+			it = 0;
+			while ((v = htab_next(t, &it, &key)) != NULL)
+				if (model[*(const uint32_t *)key] != *v)
+					bad++;
+		}
+	}
+	ck_assert_uint_eq(bad, 0);
+	htab_free(t);
+}
+END_TEST
+
 static Suite *
 htab_suite(void)
 {
@@ -239,6 +308,7 @@ htab_suite(void)
 	tcase_add_test(tc, tombstones);
 	tcase_add_test(tc, grow_100k);
 	tcase_add_test(tc, iterate_empty_and_odd_sizes);
+	tcase_add_test(tc, churn_against_model);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
