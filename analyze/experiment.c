@@ -311,7 +311,7 @@ runs_from_dir(const struct experiment_opts *o, const struct table *ftab)
 			goto oom;
 		}
 	pthread_mutex_init(&p.mu, NULL);
-	nthreads = o->jobs > 0 ? (size_t)o->jobs : (size_t)sysconf(_SC_NPROCESSORS_ONLN);
+	nthreads = o->jobs > 0 ? (size_t)o->jobs : (size_t)mt_ncpu();
 	if (nthreads < 1)
 		nthreads = 1;
 	if (nthreads > MAX_JOBS)

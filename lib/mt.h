@@ -74,6 +74,10 @@ int mt_mac_parse(const char *s, struct mt_mac *out);
  * SI multipliers as tc and iperf use them). Return 0 and set *bps, or -1.
  */
 int mt_parse_rate(const char *s, double *bps);
+
+/* The CPUs this process may run on (its affinity mask, as nproc(1)
+ * counts them; the online CPUs if that cannot be read), at least 1. */
+int mt_ncpu(void);
 /*
  * Parse a duration: "10ms", "1s", "250us", "0.5" (seconds when unitless).
  * Return 0 and set *ns, or -1.

@@ -688,7 +688,7 @@ ring_next(struct srcfile *f)
 static void
 start_readers(struct srcset *s)
 {
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	long ncpu = mt_ncpu();
 	int on = s->readahead, ng;
 
 	if (on < 0)
