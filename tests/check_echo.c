@@ -256,6 +256,44 @@ START_TEST(sequence_wrap)
 }
 END_TEST
 
+/*
+ * Three probers whose identifiers put equal sequence numbers in the same
+ * slot of echo.c's ring (identifiers 16384 apart): the second and third
+ * go to the hash table behind it, and every request, reply, duplicate,
+ * loss and expiry must count as with one table.
+ */
+START_TEST(ring_collisions)
+{
+	static const uint16_t ids[3] = { 7, 7 + 16384, 7 + 32768 };
+	struct echo *e = echo_new(&VM, 0);
+	struct echo_result r;
+
+	ck_assert_ptr_nonnull(e);
+	for (int k = 0; k < 3000; k++)
+		for (int i = 0; i < 3; i++) {
+			mt_ns t = T0 + k * 10 * MS + i * MS;
+			req(e, t, ids[i], (uint16_t)k);
+			if (i == 1 && k >= 50 && k < 80)
+				continue;		/* never answered */
+			if (i == 2 && k == 10)
+				continue;
+			rep(e, t + 300 * US, ids[i], (uint16_t)k);
+			if (i == 0 && k == 5)		/* a second copy */
+				rep(e, t + 400 * US, ids[i], (uint16_t)k);
+		}
+	/* A request sent again while pending, in the table behind the ring. */
+	req(e, T0 + 3000 * 10 * MS + 5 * MS, ids[1], 2999);
+	ck_assert_int_eq(echo_result(e, &r), 0);
+	ck_assert_uint_eq(r.requests, 9000);
+	ck_assert_uint_eq(r.duplicates, 1);
+	ck_assert_uint_eq(r.replies, 9000 - 31);
+	ck_assert_uint_eq(r.matched, 9000 - 31);
+	ck_assert_uint_eq(r.reply_duplicates, 1);
+	ck_assert_uint_eq(r.lost, 31);
+	echo_free(e);
+}
+END_TEST
+
 /* Probes sent faster than they wrap are duplicates while pending. */
 START_TEST(key_reuse_while_pending)
 {
@@ -593,6 +631,7 @@ echo_suite(void)
 	tcase_add_test(tc, replies_only);
 	tcase_add_test(tc, replies_only_pruned);
 	tcase_add_test(tc, one_request);
+	tcase_add_test(tc, ring_collisions);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
