@@ -35,10 +35,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
@@ -97,6 +97,16 @@ struct srcbatch {
 };
 
 /*
+ * What srcset_add() allocates around a file's stdio stream: its buffer
+ * (NULL: stdio's own) and guard chunks (see there), all NULL for a
+ * stream the caller opened (srcset_add_fp).
+ */
+struct streammem {
+	char *vbuf;
+	char *guard[2];
+};
+
+/*
  * One file. Read ahead, its reader thread owns the second group of
  * fields until it sets eof, the caller's thread the first; each group
  * starts a cache line of its own, so that the two threads, each writing
@@ -125,8 +135,7 @@ struct srcfile {
 	 * time in one stalled load, perf annotate).
 	 */
 	_Alignas(64) pcap_t *p;	/* NULL once the file has ended */
-	char *vbuf;		/* its stdio stream's buffer, or NULL */
-	char *guard[2];		/* around the stream and handle (srcset_add) */
+	struct streammem mem;	/* its stream's, freed after pcap_close() */
 	int dlt;
 	int src;		/* = idx */
 	/* The last record libpcap gave, in its buffer; data NULL once used. */
@@ -254,6 +263,16 @@ big_free(void *p, size_t n)
 
 #define RING_BYTES	(SRC_NBATCH * sizeof(struct srcbatch))
 
+/* Free m's memory (the stream using it closed first). */
+static void
+streammem_free(struct streammem *m)
+{
+	big_free(m->vbuf, SRC_STDIO_BUF);
+	free(m->guard[0]);
+	free(m->guard[1]);
+	memset(m, 0, sizeof(*m));
+}
+
 struct srcset *
 srcset_new(mt_warn_fn warn, void *ctx)
 {
@@ -279,11 +298,7 @@ file_close(struct srcfile *f)
 	if (f->p != NULL) {
 		pcap_close(f->p);	/* and its stream */
 		f->p = NULL;
-		big_free(f->vbuf, SRC_STDIO_BUF);	/* only then: its buffer */
-		f->vbuf = NULL;
-		free(f->guard[0]);
-		free(f->guard[1]);
-		f->guard[0] = f->guard[1] = NULL;
+		streammem_free(&f->mem);	/* only then: its buffer */
 	}
 	f->pend.data = NULL;
 }
@@ -402,7 +417,8 @@ decode_pending(const struct srcfile *f, struct pkt *out)
 }
 
 /* ---------------------------------------------------------------------
- * Reading ahead: a thread per file fills the ring, the caller takes.
+ * Reading ahead: reader threads fill each file's ring, the caller
+ * takes, and fills one itself rather than wait.
  */
 
 /* The offset reached in f's file, for the progress line. */
@@ -867,7 +883,7 @@ heap_down(struct srcset *s, int i)
  */
 
 static int add_handle(struct srcset *s, const char *path, pcap_t *p,
-    char *vbuf, char **guard, uint64_t size, char *errbuf);
+    struct streammem *m, uint64_t size, char *errbuf);
 
 int
 srcset_add(struct srcset *s, const char *path, char *errbuf)
@@ -875,7 +891,7 @@ srcset_add(struct srcset *s, const char *path, char *errbuf)
 	char pcerr[PCAP_ERRBUF_SIZE];
 	struct stat sb;
 	uint64_t size = 0;
-	char *vbuf, *guard[2];
+	struct streammem m = { NULL, { NULL, NULL } };
 	pcap_t *p;
 	FILE *fp;
 
@@ -924,29 +940,27 @@ srcset_add(struct srcset *s, const char *path, char *errbuf)
 	 * and after keep whatever malloc puts next off their cache lines
 	 * (see cl_alloc). Freed with the file.
 	 */
-	guard[0] = malloc(CACHE_LINE);
+	m.guard[0] = malloc(CACHE_LINE);
 	if ((fp = fopen(path, "rb")) == NULL) {
-		free(guard[0]);
+		streammem_free(&m);
 		explain_open_error(path, "", errbuf);
 		return -1;
 	}
 	(void)posix_fadvise(fileno(fp), 0, 0, POSIX_FADV_SEQUENTIAL);
-	if ((vbuf = big_alloc(SRC_STDIO_BUF)) != NULL)
-		(void)setvbuf(fp, vbuf, _IOFBF, SRC_STDIO_BUF);
+	if ((m.vbuf = big_alloc(SRC_STDIO_BUF)) != NULL)
+		(void)setvbuf(fp, m.vbuf, _IOFBF, SRC_STDIO_BUF);
 	(void)__fsetlocking(fp, FSETLOCKING_BYCALLER);
 	pcerr[0] = '\0';
 	p = pcap_fopen_offline_with_tstamp_precision(fp,
 	    PCAP_TSTAMP_PRECISION_NANO, pcerr);
-	guard[1] = malloc(CACHE_LINE);
+	m.guard[1] = malloc(CACHE_LINE);
 	if (p == NULL) {
 		fclose(fp);	/* libpcap leaves it open on failure */
-		big_free(vbuf, SRC_STDIO_BUF);
-		free(guard[0]);
-		free(guard[1]);
+		streammem_free(&m);
 		explain_open_error(path, pcerr, errbuf);
 		return -1;
 	}
-	return add_handle(s, path, p, vbuf, guard, size, errbuf);
+	return add_handle(s, path, p, &m, size, errbuf);
 }
 
 int
@@ -977,18 +991,17 @@ srcset_add_fp(struct srcset *s, const char *name, FILE *fp, char *errbuf)
 		fclose(fp);
 		return -1;
 	}
-	return add_handle(s, name, p, NULL, NULL, 0, errbuf);
+	return add_handle(s, name, p, NULL, 0, errbuf);
 }
 
 /*
- * Add an open handle p, its stream's buffer vbuf (NULL: stdio's own) and
- * guard chunks (NULL: none), which the set owns from here, also on
- * failure: check its link type, read its first record, put it in the
- * heap.
+ * Add an open handle p and its stream's memory *m (NULL: none), which the
+ * set owns from here, also on failure: check its link type, read its
+ * first record, put it in the heap.
  */
 static int
-add_handle(struct srcset *s, const char *path, pcap_t *p, char *vbuf,
-    char **guard, uint64_t size, char *errbuf)
+add_handle(struct srcset *s, const char *path, pcap_t *p,
+    struct streammem *m, uint64_t size, char *errbuf)
 {
 	char msg[MT_ERRBUF_SIZE];
 	struct srcfile *f = NULL;
@@ -1002,11 +1015,8 @@ add_handle(struct srcset *s, const char *path, pcap_t *p, char *vbuf,
 		    "RAW, IPV4, IPV6, NULL and LOOP", path, dlt,
 		    name ? " (" : "", name ? name : "", name ? ")" : "");
 		pcap_close(p);
-		big_free(vbuf, SRC_STDIO_BUF);
-		if (guard != NULL) {
-			free(guard[0]);
-			free(guard[1]);
-		}
+		if (m != NULL)
+			streammem_free(m);
 		return -1;
 	}
 
@@ -1016,11 +1026,8 @@ add_handle(struct srcset *s, const char *path, pcap_t *p, char *vbuf,
 	    (f->path = strdup(path)) == NULL)
 		goto nomem;
 	f->p = p;
-	f->vbuf = vbuf;
-	if (guard != NULL) {
-		f->guard[0] = guard[0];
-		f->guard[1] = guard[1];
-	}
+	if (m != NULL)
+		f->mem = *m;
 	f->dlt = dlt;
 	f->size = size;
 	f->st.path = f->path;
@@ -1082,11 +1089,8 @@ nomem:
 	if (f != NULL)
 		free(f);
 	pcap_close(p);
-	big_free(vbuf, SRC_STDIO_BUF);
-	if (guard != NULL) {
-		free(guard[0]);
-		free(guard[1]);
-	}
+	if (m != NULL)
+		streammem_free(m);
 	snprintf(errbuf, MT_ERRBUF_SIZE, "%s: out of memory", path);
 	return -1;
 }

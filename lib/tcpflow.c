@@ -149,14 +149,6 @@ key_eq(const struct flow_key *x, const struct flow_key *y)
 	    (x->w[4] ^ y->w[4])) == 0;
 }
 
-/* An IPv4 address as a number, for ordering. */
-static inline uint32_t
-ip4(const uint8_t *a)
-{
-	return (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
-	    (uint32_t)a[2] << 8 | a[3];
-}
-
 /* Build the key; return which endpoint (0 or 1) sent p. */
 static inline int
 make_key(const struct pkt *p, struct flow_key *k)
@@ -344,8 +336,10 @@ tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
 			t->magic_flows++;
 		f->h[0].hs_rtt = f->h[1].hs_rtt = MT_NS_NONE;
 	}
-	c->k = k;
-	c->f = f;
+	if (c->f != f) {	/* else c holds this key already */
+		c->k = k;
+		c->f = f;
+	}
 	h = &f->h[s];
 	peer = &f->h[!s];
 	f->last_ts = p->ts;
