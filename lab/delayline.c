@@ -9,6 +9,10 @@
  * (CHECKSUM_PARTIAL, every TCP segment on a veth) and a GSO frame leave
  * as they came and the kernel completes them on the way out; without it
  * the relayed TCP segments would carry unfinished checksums.
+ * Each socket gets a receive buffer of RCVBUF bytes (SO_RCVBUFFORCE,
+ * root): the default 208 KiB holds three 64 KiB GSO frames, so a relay
+ * descheduled for a few ms would lose frames in the kernel, unseen by
+ * the queue's count; those drops (PACKET_STATISTICS) are reported too.
  * Runs until SIGTERM or SIGINT and prints its counts on exit.
  *
  * Usage: delayline [-d MS] [-q FRAMES] IF1 IF2
@@ -34,6 +38,7 @@
 #define PROG		"delayline"
 #define FRAME_MAX	(65536 + 256)	/* a GSO frame is read whole */
 #define BATCH		256		/* frames read per wake-up and side */
+#define RCVBUF		(32 << 20)	/* bytes: ~2.6 s of 100 Mbit/s */
 
 struct frame {
 	int64_t due;			/* CLOCK_MONOTONIC ns */
@@ -48,6 +53,7 @@ struct dir {
 	struct frame *q;		/* ring of cap frames */
 	size_t cap, head, n, max_n;
 	uint64_t frames, bytes, dropped, send_err, busy, too_big;
+	uint64_t kdrops;		/* dropped by the kernel before read */
 };
 
 static volatile sig_atomic_t g_stop;
@@ -86,7 +92,7 @@ open_if(const char *ifname)
 	struct sockaddr_ll sll;
 	struct packet_mreq mr;
 	unsigned idx;
-	int fd, one = 1;
+	int fd, one = 1, rcvbuf = RCVBUF;
 
 	if ((idx = if_nametoindex(ifname)) == 0) {
 		fprintf(stderr, "%s: %s: %s\n", PROG, ifname, strerror(errno));
@@ -123,6 +129,11 @@ open_if(const char *ifname)
 		close(fd);
 		return -1;
 	}
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+	    sizeof(rcvbuf)) < 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF,
+	    &rcvbuf, sizeof(rcvbuf)) < 0)
+		fprintf(stderr, "%s: %s: receive buffer: %s\n", PROG, ifname,
+		    strerror(errno));
 #ifdef PACKET_IGNORE_OUTGOING
 	/* Our own sends would come back as PACKET_OUTGOING: skipped below
 	 * too, for kernels without this option. */
@@ -198,15 +209,28 @@ give(struct dir *d, int64_t now)
 	return -1;
 }
 
+/* Add the kernel's drops on d->in since the last call (reading the
+ * statistics resets them). */
+static void
+count_kdrops(struct dir *d)
+{
+	struct tpacket_stats st;
+	socklen_t len = sizeof(st);
+
+	if (getsockopt(d->in, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+		d->kdrops += st.tp_drops;
+}
+
 static void
 report(const struct dir *d)
 {
 	fprintf(stderr, "%s: %s -> %s: %" PRIu64 " frames (%" PRIu64
 	    " bytes) relayed, %" PRIu64 " dropped (queue full), %" PRIu64
-	    " send errors, %" PRIu64 " sends retried, %" PRIu64 " too big, "
-	    "%zu left queued, at most %zu queued\n", PROG, d->from, d->to,
-	    d->frames, d->bytes, d->dropped, d->send_err, d->busy, d->too_big,
-	    d->n, d->max_n);
+	    " dropped (kernel, before read), %" PRIu64 " send errors, %"
+	    PRIu64 " sends retried, %" PRIu64 " too big, %zu left queued, at "
+	    "most %zu queued\n", PROG, d->from, d->to, d->frames, d->bytes,
+	    d->dropped, d->kdrops, d->send_err, d->busy, d->too_big, d->n,
+	    d->max_n);
 }
 
 int
@@ -317,6 +341,7 @@ main(int argc, char **argv)
 				take(&dir[i], delay, scratch);
 	}
 	for (int i = 0; i < 2; i++) {
+		count_kdrops(&dir[i]);
 		report(&dir[i]);
 		while (dir[i].n > 0) {
 			free(dir[i].q[dir[i].head].buf);
