@@ -1,8 +1,9 @@
 /*
  * analysis.c: one run, from capture files to measures: the service
  * interruption (echo gaps, or silence, or TCP stalls), the announce, the
- * migration stream and the timeline. Reads the captures once when the VM
- * is named, twice when it must first be found.
+ * migration stream and the timeline. Reads the captures once, and a
+ * second time only when the VM was not named and the first read's guess
+ * of it was wrong (see measure()).
  */
 #include "config.h"
 
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -113,6 +115,22 @@ open_all(const struct analysis_opts *o, const struct input *in, char *errbuf)
 	return s;
 }
 
+/* The first input that cannot be read a second time (standard input, a
+ * pipe), or NULL. */
+static const char *
+unrereadable(const struct input *in)
+{
+	struct stat sb;
+
+	if (in->data != NULL)
+		return NULL;
+	for (int i = 0; i < in->nfiles; i++)
+		if (strcmp(in->files[i], "-") == 0 ||
+		    (stat(in->files[i], &sb) == 0 && !S_ISREG(sb.st_mode)))
+			return in->files[i];
+	return NULL;
+}
+
 /* The progress line: only on a terminal, only after the first second. */
 struct progress {
 	int on;
@@ -158,54 +176,101 @@ progress_end(struct progress *pr)
 		fprintf(stderr, "\r%60s\r", "");
 }
 
-/* Pass 1: find the VM when the user did not give its IP address. */
-static int
-find_vm(struct analysis *a, const struct input *in, char *errbuf)
-{
-	/* No warnings here: the second pass reads the same files and says
-	 * everything once. */
-	struct analysis_opts quiet = a->o;
-	struct srcset *s;
+/*
+ * One read, also when the VM must be found. With no VM address given,
+ * the VM is guessed from the first echo reply (from the given MAC, when
+ * one was given): the records before it are kept (at most SPEC_KEEP) and
+ * measured once the guess is made, so every measure sees the whole
+ * capture with the guessed VM. vmfind sees every record as well, and at
+ * the end its pick over the whole capture must be the guess: then the
+ * measures are what a read with the VM named would give. When it is not
+ * (the first host to answer was another one, or no reply came among the
+ * first SPEC_KEEP records) measure() says MEASURE_AGAIN, with the pick in
+ * a->vm, and the captures are read again.
+ */
+#define SPEC_KEEP	8192
+#define MEASURE_AGAIN	1
+
+/* A record kept until the guess, with its payload's first bytes. */
+struct kept {
+	struct pkt p;
+	uint8_t head[SRC_PAYLOAD_KEEP];
+};
+
+/* One read's state. */
+struct pass {
+	struct tcpflow *tf;
+	struct announce *ann;
+	/* guessing: every record; else only to learn the MAC */
 	struct vmfind *vf;
-	struct vm_choice given;
-	struct progress pr;
-	const struct pkt *p;
-	uint64_t n = 0;
-	int r;
+	int guessing;		/* the VM is to be guessed in this read */
+	int started;		/* the measures are set up */
+	struct vm_choice guess;	/* what the read started with */
+	struct kept *kept;	/* records before the guess */
+	size_t nkept;
+	mt_ns last_vm;
+};
 
-	quiet.warn = NULL;
-	s = open_all(&quiet, in, errbuf);
-	vf = vmfind_new();
+/* Set up the measures that depend on the VM (a->vm, if a->vm_found). */
+static int
+pass_start(struct analysis *a, struct pass *ps)
+{
+	struct tcpflow_opts to;
 
-	if (s == NULL || vf == NULL) {
-		if (s != NULL)
-			snprintf(errbuf, MT_ERRBUF_SIZE, "out of memory");
-		srcset_free(s);
-		vmfind_free(vf);
+	memset(&to, 0, sizeof(to));
+	to.mig_port_lo = a->o.mig_port_lo;
+	to.mig_port_hi = a->o.mig_port_hi;
+	if (a->vm_found)
+		to.vm = a->vm.ip;
+	ps->started = 1;
+	ps->guess = a->vm;
+	if ((ps->tf = tcpflow_new(&to)) == NULL)
 		return -1;
-	}
-	progress_init(&pr, a->o.progress, "finding the VM");
-	while ((r = srcset_next(s, &p, errbuf)) == 1) {
-		if (vmfind_add(vf, p) < 0) {
-			r = -1;
-			snprintf(errbuf, MT_ERRBUF_SIZE, "out of memory");
-			break;
-		}
-		if ((++n & 0xffff) == 0)
-			progress_tick(&pr, s);
-	}
-	progress_end(&pr);
-	srcset_free(s);
-	if (r < 0) {
-		vmfind_free(vf);
+	if (a->vm_found && (a->echo = echo_new(&a->vm.ip, a->o.min_gap)) == NULL)
 		return -1;
-	}
-	memset(&given, 0, sizeof(given));
-	given.mac = a->o.vm_mac;
-	given.have_mac = a->o.vm_mac_given;
-	a->vm_found = vmfind_pick(vf, &given, &a->vm) == 0;
-	vmfind_free(vf);
 	return 0;
+}
+
+/* Guess the VM from p, an echo reply (from the given MAC, if any): 1 if
+ * guessed, 0 if p says nothing. */
+static int
+guess_vm(struct analysis *a, const struct pkt *p)
+{
+	int mac = (p->layers & PKT_L_MAC) && !mt_mac_is_zero(&p->mac_src);
+
+	if (!(p->layers & PKT_L_ECHO) || p->echo != PKT_ECHO_REPLY)
+		return 0;
+	if (a->o.vm_mac_given && !(mac && mt_mac_eq(&p->mac_src, &a->o.vm_mac)))
+		return 0;
+	memset(&a->vm, 0, sizeof(a->vm));
+	a->vm.ip.family = p->ip_src.family;
+	memcpy(a->vm.ip.a, p->ip_src.a, p->ip_src.family == 4 ? 4 : 16);
+	if (mac) {
+		a->vm.mac = p->mac_src;
+		a->vm.have_mac = 1;
+	}
+	a->vm_found = 1;
+	return 1;
+}
+
+static int
+same_vm(const struct vm_choice *x, const struct vm_choice *y)
+{
+	return mt_addr_eq(&x->ip, &y->ip) && x->have_mac == y->have_mac &&
+	    (!x->have_mac || mt_mac_eq(&x->mac, &y->mac));
+}
+
+/* Keep p, a record before the guess. */
+static void
+keep(struct pass *ps, const struct pkt *p)
+{
+	struct kept *k = &ps->kept[ps->nkept++];
+
+	k->p = *p;
+	if (p->payload_caplen > 0) {
+		memcpy(k->head, p->payload, p->payload_caplen);
+		k->p.payload = k->head;
+	}
 }
 
 static int
@@ -217,116 +282,176 @@ is_vm_frame(const struct analysis *a, const struct pkt *p)
 	    mt_mac_eq(&p->mac_src, &a->vm.mac);
 }
 
-/* Pass 2: every measure, in one read. */
-static int
-measure(struct analysis *a, struct srcset *s, char *errbuf)
+/* Every measure of one record: 0, or -1 when out of memory. Inline in
+ * both callers: the read loop's is the one that counts. */
+static inline __attribute__((always_inline)) int
+measure_pkt(struct analysis *a, struct pass *ps, const struct pkt *p)
 {
-	struct tcpflow_opts to;
-	struct tcpflow *tf;
-	struct announce *ann;
-	struct vmfind *vf = NULL;
+	uint64_t added;
+	int mig;
+
+	if (a->packets++ == 0) {
+		a->first_ts = p->ts;
+		timeline_set_start(a->tl, p->ts);
+	}
+	a->last_ts = p->ts;
+	/*
+	 * Without guessing, vf only supplies the VM's MAC after the loop,
+	 * and only when the VM was found: once its MAC is known (learned
+	 * below from the VM's own frames), vmfind_pick() returns that one,
+	 * so feeding vf every frame would be wasted work.
+	 */
+	if (!ps->guessing && ps->vf != NULL && a->vm_found &&
+	    !a->vm.have_mac && vmfind_add(ps->vf, p) < 0)
+		return -1;
+	if (announce_add(ps->ann, p) < 0)
+		return -1;
+	if ((mig = tcpflow_add(ps->tf, p, &added)) < 0)
+		return -1;
+	if (mig && (timeline_add(a->tl, p->ts, TL_STREAM_BYTES, added) < 0 ||
+	    timeline_add(a->tl, p->ts, TL_STREAM_FRAME_BYTES,
+	    (uint64_t)p->ip_len + 14) < 0))
+		return -1;
+	if (a->vm_found) {
+		int e = echo_add(a->echo, p), rarp;
+		struct mt_mac mac;
+		if (e < 0 ||
+		    (e == ECHO_NEW_REQUEST && timeline_add(a->tl, p->ts,
+		    TL_PROBE_SENT, 1) < 0) ||
+		    (e == ECHO_NEW_REPLY && timeline_add(a->tl, p->ts,
+		    TL_PROBE_ANSWERED, 1) < 0))
+			return -1;
+		/* Learn the VM's MAC from its own frames, if not given. */
+		if (!a->vm.have_mac && (p->layers & PKT_L_MAC) &&
+		    (p->layers & PKT_L_IP) &&
+		    mt_addr_eq(&p->ip_src, &a->vm.ip) &&
+		    !mt_mac_is_zero(&p->mac_src)) {
+			a->vm.mac = p->mac_src;
+			a->vm.have_mac = 1;
+		}
+		if (a->vm.have_mac && announce_frame(p, &mac, &rarp) &&
+		    mt_mac_eq(&mac, &a->vm.mac) &&
+		    timeline_add(a->tl, p->ts, TL_ANNOUNCE, 1) < 0)
+			return -1;
+		if (is_vm_frame(a, p)) {
+			if (ps->last_vm != MT_NS_NONE && p->ts - ps->last_vm >
+			    a->silence_end - a->silence_start) {
+				a->silence_start = ps->last_vm;
+				a->silence_end = p->ts;
+			}
+			ps->last_vm = p->ts;
+		}
+	}
+	return 0;
+}
+
+/* The guess made (or given up): set up, then measure the kept records. */
+static int
+start_and_replay(struct analysis *a, struct pass *ps)
+{
+	if (pass_start(a, ps) < 0)
+		return -1;
+	for (size_t i = 0; i < ps->nkept; i++)
+		if (measure_pkt(a, ps, &ps->kept[i].p) < 0)
+			return -1;
+	mt_big_free(ps->kept, SPEC_KEEP * sizeof(*ps->kept));
+	ps->kept = NULL;
+	ps->nkept = 0;
+	return 0;
+}
+
+/*
+ * Read s once and measure everything. a->vm_found says whether the VM is
+ * known; guessing (it is not, and was never looked for): guess it as
+ * above. 0, MEASURE_AGAIN, or -1 with errbuf set.
+ */
+static int
+measure(struct analysis *a, struct srcset *s, int guessing, const char *what,
+    char *errbuf)
+{
+	struct pass ps;
 	struct progress pr;
 	const struct pkt *p;
-	uint64_t n = 0, added;
-	mt_ns last_vm = MT_NS_NONE;
-	int r, mig;
+	uint64_t n = 0;
+	int r;
 
-	memset(&to, 0, sizeof(to));
-	to.mig_port_lo = a->o.mig_port_lo;
-	to.mig_port_hi = a->o.mig_port_hi;
-	if (a->vm_found)
-		to.vm = a->vm.ip;
-	tf = tcpflow_new(&to);
-	ann = announce_new();
+	memset(&ps, 0, sizeof(ps));
+	ps.guessing = guessing;
+	ps.last_vm = MT_NS_NONE;
+	ps.ann = announce_new();
 	a->tl = timeline_new(a->o.bin);
-	if (a->vm_found)
-		a->echo = echo_new(&a->vm.ip, a->o.min_gap);
-	if (!a->vm_found || !a->vm.have_mac)
-		vf = vmfind_new();
-	if (tf == NULL || ann == NULL || a->tl == NULL ||
-	    (a->vm_found && a->echo == NULL) ||
-	    ((!a->vm_found || !a->vm.have_mac) && vf == NULL)) {
+	if (guessing || !a->vm_found || !a->vm.have_mac)
+		ps.vf = vmfind_new();
+	if (guessing)
+		ps.kept = mt_big_alloc(SPEC_KEEP * sizeof(*ps.kept));
+	if (ps.ann == NULL || a->tl == NULL ||
+	    ((guessing || !a->vm_found || !a->vm.have_mac) && ps.vf == NULL) ||
+	    (guessing && ps.kept == NULL) ||
+	    (!guessing && pass_start(a, &ps) < 0)) {
 		r = -1;
 		snprintf(errbuf, MT_ERRBUF_SIZE, "out of memory");
 		goto out;
 	}
 	a->silence_start = a->silence_end = MT_NS_NONE;
-	progress_init(&pr, a->o.progress, "reading");
+	progress_init(&pr, a->o.progress, what);
 	while ((r = srcset_next(s, &p, errbuf)) == 1) {
-		if (a->packets++ == 0) {
-			a->first_ts = p->ts;
-			timeline_set_start(a->tl, p->ts);
-		}
-		a->last_ts = p->ts;
-		/*
-		 * vf only supplies the VM's MAC after the loop, and only when
-		 * the VM was found: once its MAC is known (learned below from
-		 * the VM's own frames), vmfind_pick() returns that one, so
-		 * feeding vf every frame would be wasted work.
-		 */
-		if (vf != NULL && a->vm_found && !a->vm.have_mac &&
-		    vmfind_add(vf, p) < 0)
-			goto oom;
-		if (announce_add(ann, p) < 0)
-			goto oom;
-		if ((mig = tcpflow_add(tf, p, &added)) < 0)
-			goto oom;
-		if (mig && (timeline_add(a->tl, p->ts, TL_STREAM_BYTES, added) < 0 ||
-		    timeline_add(a->tl, p->ts, TL_STREAM_FRAME_BYTES,
-		    (uint64_t)p->ip_len + 14) < 0))
-			goto oom;
-		if (a->vm_found) {
-			int e = echo_add(a->echo, p), rarp;
-			struct mt_mac mac;
-			if (e < 0 ||
-			    (e == ECHO_NEW_REQUEST && timeline_add(a->tl, p->ts,
-			    TL_PROBE_SENT, 1) < 0) ||
-			    (e == ECHO_NEW_REPLY && timeline_add(a->tl, p->ts,
-			    TL_PROBE_ANSWERED, 1) < 0))
+		if (guessing) {
+			if (vmfind_add(ps.vf, p) < 0)
 				goto oom;
-			/* Learn the VM's MAC from its own frames, if not given. */
-			if (!a->vm.have_mac && (p->layers & PKT_L_MAC) &&
-			    (p->layers & PKT_L_IP) &&
-			    mt_addr_eq(&p->ip_src, &a->vm.ip) &&
-			    !mt_mac_is_zero(&p->mac_src)) {
-				a->vm.mac = p->mac_src;
-				a->vm.have_mac = 1;
-			}
-			if (a->vm.have_mac && announce_frame(p, &mac, &rarp) &&
-			    mt_mac_eq(&mac, &a->vm.mac) &&
-			    timeline_add(a->tl, p->ts, TL_ANNOUNCE, 1) < 0)
-				goto oom;
-			if (is_vm_frame(a, p)) {
-				if (last_vm != MT_NS_NONE && p->ts - last_vm >
-				    a->silence_end - a->silence_start) {
-					a->silence_start = last_vm;
-					a->silence_end = p->ts;
+			if (!ps.started) {
+				if (!guess_vm(a, p) && ps.nkept < SPEC_KEEP) {
+					keep(&ps, p);
+					continue;
 				}
-				last_vm = p->ts;
+				if (start_and_replay(a, &ps) < 0)
+					goto oom;
 			}
 		}
+		if (measure_pkt(a, &ps, p) < 0)
+			goto oom;
 		if ((++n & 0xffff) == 0)
 			progress_tick(&pr, s);
 	}
 	progress_end(&pr);
 	if (r < 0)
 		goto out;
+	if (!ps.started && start_and_replay(a, &ps) < 0)
+		goto oom;
 	r = 0;
-	if (vf != NULL) {
+	if (guessing) {
+		struct vm_choice given, got;
+		int found;
+
+		memset(&given, 0, sizeof(given));
+		given.mac = a->o.vm_mac;
+		given.have_mac = a->o.vm_mac_given;
+		found = vmfind_pick(ps.vf, &given, &got) == 0;
+		if (found != a->vm_found || (found && !same_vm(&got, &ps.guess))) {
+			a->vm = got;
+			a->vm_found = found;
+			r = MEASURE_AGAIN;
+			goto out;
+		}
+		if (found)
+			memcpy(a->vm.reason, got.reason, sizeof(a->vm.reason));
+		else
+			a->vm = got;	/* why none */
+	}
+	if (ps.vf != NULL) {
 		struct vm_choice given = a->vm, got;
 		if (!a->vm_found)
 			memset(&given, 0, sizeof(given));
-		if (vmfind_pick(vf, &given, &got) == 0 && a->vm_found &&
+		if (vmfind_pick(ps.vf, &given, &got) == 0 && a->vm_found &&
 		    got.have_mac) {
 			a->vm.mac = got.mac;
 			a->vm.have_mac = 1;
 		}
 	}
 	if (a->vm_found && a->vm.have_mac &&
-	    announce_get(ann, &a->vm.mac, &a->ann) == 0)
+	    announce_get(ps.ann, &a->vm.mac, &a->ann) == 0)
 		a->have_ann = 1;
 	if ((a->vm_found && echo_result(a->echo, &a->er) < 0) ||
-	    tcpflow_list(tf, &a->dirs, &a->ndirs) < 0)
+	    tcpflow_list(ps.tf, &a->dirs, &a->ndirs) < 0)
 		goto oom;
 	goto out;
 oom:
@@ -334,9 +459,10 @@ oom:
 	snprintf(errbuf, MT_ERRBUF_SIZE, "out of memory");
 	r = -1;
 out:
-	vmfind_free(vf);
-	tcpflow_free(tf);
-	announce_free(ann);
+	mt_big_free(ps.kept, SPEC_KEEP * sizeof(*ps.kept));
+	vmfind_free(ps.vf);
+	tcpflow_free(ps.tf);
+	announce_free(ps.ann);
 	return r;
 }
 
@@ -505,7 +631,7 @@ run(const struct analysis_opts *o, const struct input *in, char *errbuf)
 	struct analysis *a = calloc(1, sizeof(*a));
 	struct srcset *s = NULL;
 	char *const *files = in->files;
-	int nfiles = in->nfiles;
+	int nfiles = in->nfiles, guessing = 0, r;
 
 	if (a == NULL) {
 		snprintf(errbuf, MT_ERRBUF_SIZE, "out of memory");
@@ -524,11 +650,44 @@ run(const struct analysis_opts *o, const struct input *in, char *errbuf)
 		else
 			snprintf(a->vm.reason, sizeof(a->vm.reason),
 			    "given with --vm");
-	} else if (find_vm(a, in, errbuf) < 0)
-		goto fail;
+	} else
+		guessing = 1;
 	if ((s = open_all(o, in, errbuf)) == NULL)
 		goto fail;
-	if (measure(a, s, errbuf) < 0)
+	r = measure(a, s, guessing, "reading", errbuf);
+	if (r == MEASURE_AGAIN) {
+		/* The guess was wrong: again, with the VM found, quietly (the
+		 * first read said what there was to say about the files). */
+		struct analysis_opts quiet = *o;
+		struct analysis *b;
+		const char *pipe = unrereadable(in);
+
+		if (pipe != NULL) {
+			snprintf(errbuf, MT_ERRBUF_SIZE, "%s: a pipe is read "
+			    "only once, and one read did not tell the VM (it "
+			    "is not the first host to answer an echo request "
+			    "in the first %d packets): name it with --vm",
+			    pipe, SPEC_KEEP);
+			goto fail;
+		}
+		srcset_free(s);
+		s = NULL;
+		if ((b = calloc(1, sizeof(*b))) == NULL) {
+			snprintf(errbuf, MT_ERRBUF_SIZE, "out of memory");
+			goto fail;
+		}
+		b->o = *o;
+		b->first_ts = b->last_ts = MT_NS_NONE;
+		b->vm = a->vm;
+		b->vm_found = a->vm_found;
+		analysis_free(a);
+		a = b;
+		quiet.warn = NULL;
+		if ((s = open_all(&quiet, in, errbuf)) == NULL)
+			goto fail;
+		r = measure(a, s, 0, "reading again", errbuf);
+	}
+	if (r < 0)
 		goto fail;
 	a->inputs = calloc((size_t)nfiles, sizeof(*a->inputs));
 	if (a->inputs == NULL) {

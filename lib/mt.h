@@ -78,6 +78,17 @@ int mt_parse_rate(const char *s, double *bps);
 /* The CPUs this process may run on (its affinity mask, as nproc(1)
  * counts them; the online CPUs if that cannot be read), at least 1. */
 int mt_ncpu(void);
+
+/*
+ * Megabytes made and dropped per analysis (rings, stdio buffers, kept
+ * records), straight from mmap, zeroed, pages touched only when used:
+ * through malloc, once the first was given back, glibc's dynamic
+ * threshold put the next ones on the heap and kept them: `--experiment
+ * -j 1` grew by 3 MB a run, to 88 MB for 24 runs (bench/RESULTS.md).
+ * mt_big_free() takes the size given to mt_big_alloc(); NULL is a no-op.
+ */
+void *mt_big_alloc(size_t n);
+void mt_big_free(void *p, size_t n);
 /*
  * Parse a duration: "10ms", "1s", "250us", "0.5" (seconds when unitless).
  * Return 0 and set *ns, or -1.

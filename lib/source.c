@@ -43,7 +43,6 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -238,36 +237,14 @@ cl_grow(void *p, size_t old, size_t n)
 	return q;
 }
 
-/*
- * The rings and stdio buffers (megabytes, made and dropped per analysis)
- * straight from mmap: through malloc, once the first was given back,
- * glibc's dynamic threshold put the next ones on the heap, which it did
- * not give back either: `--experiment -j 1` grew by 3 MB a run, to 88 MB
- * for 24 runs (bench/RESULTS.md).
- */
-static void *
-big_alloc(size_t n)
-{
-	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-static void
-big_free(void *p, size_t n)
-{
-	if (p != NULL)
-		(void)munmap(p, n);
-}
-
+/* The rings and stdio buffers come from mt_big_alloc() (see mt.h). */
 #define RING_BYTES	(SRC_NBATCH * sizeof(struct srcbatch))
 
 /* Free m's memory (the stream using it closed first). */
 static void
 streammem_free(struct streammem *m)
 {
-	big_free(m->vbuf, SRC_STDIO_BUF);
+	mt_big_free(m->vbuf, SRC_STDIO_BUF);
 	free(m->guard[0]);
 	free(m->guard[1]);
 	memset(m, 0, sizeof(*m));
@@ -578,7 +555,7 @@ reader_start(struct srcgroup *g)
 	for (i = 0; i < g->n; i++) {
 		struct srcfile *f = g->f[i];
 
-		if ((f->ring = big_alloc(RING_BYTES)) == NULL)
+		if ((f->ring = mt_big_alloc(RING_BYTES)) == NULL)
 			goto fail;
 		f->head = f->tail = 0;
 		f->eof = f->busy = 0;
@@ -596,7 +573,7 @@ reader_start(struct srcgroup *g)
 	pthread_cond_destroy(&g->data);
 fail:
 	for (i = 0; i < g->n; i++) {
-		big_free(g->f[i]->ring, RING_BYTES);
+		mt_big_free(g->f[i]->ring, RING_BYTES);
 		g->f[i]->ring = NULL;
 		g->f[i]->g = NULL;
 	}
@@ -620,7 +597,7 @@ readers_stop(struct srcset *s)
 		pthread_cond_destroy(&g->room);
 		pthread_cond_destroy(&g->data);
 		for (int j = 0; j < g->n; j++) {
-			big_free(g->f[j]->ring, RING_BYTES);
+			mt_big_free(g->f[j]->ring, RING_BYTES);
 			g->f[j]->ring = NULL;
 			g->f[j]->g = NULL;
 		}
@@ -832,6 +809,19 @@ explain_open_error(const char *path, const char *lp, char *errbuf)
 	explain_magic(path, m, n, lp, errbuf);
 }
 
+/* The same for a stream, whose first bytes libpcap has taken: from
+ * libpcap's message alone. */
+static void
+explain_stream_error(const char *path, const char *lp, char *errbuf)
+{
+	if (strstr(lp, "only got 0") != NULL)
+		snprintf(errbuf, MT_ERRBUF_SIZE, "%s: empty, not a capture",
+		    path);
+	else
+		snprintf(errbuf, MT_ERRBUF_SIZE, "%s: not a pcap or pcapng "
+		    "capture (libpcap: %s)", path, lp);
+}
+
 /* ---------------------------------------------------------------------
  * The heap: file indices ordered by (pending timestamp, index).
  */
@@ -894,6 +884,7 @@ srcset_add(struct srcset *s, const char *path, char *errbuf)
 	struct streammem m = { NULL, { NULL, NULL } };
 	pcap_t *p;
 	FILE *fp;
+	int stream = 1;		/* standard input, a pipe: read only once */
 
 	if (s->started) {
 		snprintf(errbuf, MT_ERRBUF_SIZE, "%s: cannot add a file after "
@@ -916,6 +907,7 @@ srcset_add(struct srcset *s, const char *path, char *errbuf)
 			return -1;
 		}
 		if (S_ISREG(sb.st_mode)) {
+			stream = 0;
 			if (sb.st_size == 0) {
 				snprintf(errbuf, MT_ERRBUF_SIZE, "%s: empty "
 				    "file, not a capture file", path);
@@ -941,13 +933,34 @@ srcset_add(struct srcset *s, const char *path, char *errbuf)
 	 * (see cl_alloc). Freed with the file.
 	 */
 	m.guard[0] = malloc(CACHE_LINE);
-	if ((fp = fopen(path, "rb")) == NULL) {
+	if (strcmp(path, "-") == 0) {
+		/* Standard input, as tcpdump -r -: a stream of its own (libpcap
+		 * closes it), once. */
+		int fd = -1;
+
+		for (int i = 0; i < s->n; i++)
+			if (strcmp(s->f[i]->path, "-") == 0) {
+				streammem_free(&m);
+				snprintf(errbuf, MT_ERRBUF_SIZE, "-: standard "
+				    "input given twice");
+				return -1;
+			}
+		if ((fd = dup(STDIN_FILENO)) < 0 ||
+		    (fp = fdopen(fd, "rb")) == NULL) {
+			snprintf(errbuf, MT_ERRBUF_SIZE, "-: cannot read "
+			    "standard input (%s)", strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			streammem_free(&m);
+			return -1;
+		}
+	} else if ((fp = fopen(path, "rb")) == NULL) {
 		streammem_free(&m);
 		explain_open_error(path, "", errbuf);
 		return -1;
 	}
 	(void)posix_fadvise(fileno(fp), 0, 0, POSIX_FADV_SEQUENTIAL);
-	if ((m.vbuf = big_alloc(SRC_STDIO_BUF)) != NULL)
+	if ((m.vbuf = mt_big_alloc(SRC_STDIO_BUF)) != NULL)
 		(void)setvbuf(fp, m.vbuf, _IOFBF, SRC_STDIO_BUF);
 	(void)__fsetlocking(fp, FSETLOCKING_BYCALLER);
 	pcerr[0] = '\0';
@@ -957,7 +970,10 @@ srcset_add(struct srcset *s, const char *path, char *errbuf)
 	if (p == NULL) {
 		fclose(fp);	/* libpcap leaves it open on failure */
 		streammem_free(&m);
-		explain_open_error(path, pcerr, errbuf);
+		if (stream)
+			explain_stream_error(path, pcerr, errbuf);
+		else
+			explain_open_error(path, pcerr, errbuf);
 		return -1;
 	}
 	return add_handle(s, path, p, &m, size, errbuf);

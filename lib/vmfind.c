@@ -9,6 +9,8 @@
 #include "htab.h"
 #include "vmfind.h"
 
+#define VMFIND_SEEN	256	/* a power of 2 */
+
 struct responder {
 	uint64_t replies;
 	struct mt_mac mac;
@@ -19,6 +21,10 @@ struct vmfind {
 	struct htab *responders;	/* struct mt_addr -> struct responder */
 	struct htab *mac_ip;		/* struct mt_mac -> struct mt_addr (first seen) */
 	struct announce *ann;
+	/* MACs already in mac_ip, direct-mapped: a MAC there keeps its
+	 * first IP, so a frame from one needs no lookup (most frames come
+	 * from a few hosts). All zeros: empty (a zero MAC is never put). */
+	struct mt_mac seen[VMFIND_SEEN];
 };
 
 /* A key with no stray bytes: IPv4 uses only a[0..3]. */
@@ -71,6 +77,16 @@ vmfind_free(struct vmfind *v)
 	free(v);
 }
 
+static inline struct mt_mac *
+seen_slot(struct vmfind *v, const struct mt_mac *mac)
+{
+	const uint8_t *b = (const uint8_t *)mac;
+	uint32_t h = ((uint32_t)b[3] << 16 | (uint32_t)b[4] << 8 | b[5]) *
+	    0x9e3779b1u;
+
+	return &v->seen[(h >> 24) & (VMFIND_SEEN - 1)];
+}
+
 int
 vmfind_add(struct vmfind *v, const struct pkt *p)
 {
@@ -81,12 +97,14 @@ vmfind_add(struct vmfind *v, const struct pkt *p)
 	/* MAC -> IP from frames whose source MAC is known (Ethernet); not
 	 * the unspecified address (DHCP from 0.0.0.0, DAD from ::). */
 	if ((p->layers & PKT_L_MAC) && (p->layers & PKT_L_IP) &&
+	    !mt_mac_eq(seen_slot(v, &p->mac_src), &p->mac_src) &&
 	    !mt_mac_is_zero(&p->mac_src) && !addr_unspecified(&p->ip_src)) {
 		struct mt_addr *ip = htab_put(v->mac_ip, &p->mac_src, &created);
 		if (ip == NULL)
 			return -1;
 		if (created)
 			*ip = addr_key(&p->ip_src);
+		*seen_slot(v, &p->mac_src) = p->mac_src;
 	}
 	if ((p->layers & PKT_L_ECHO) && p->echo == PKT_ECHO_REPLY) {
 		struct mt_addr k = addr_key(&p->ip_src);

@@ -271,6 +271,53 @@ START_TEST(given_mac_learns_ip)
 }
 END_TEST
 
+/*
+ * The first IP seen from each MAC is kept, with many hosts taking turns
+ * (more than vmfind's table of MACs already seen has slots, so slots are
+ * shared and overwritten): a MAC whose later frames carry another IP
+ * still gives its first one, and every host's IP is found from its MAC.
+ */
+START_TEST(first_ip_of_many_macs)
+{
+	enum { N = 1000, ROUNDS = 3 };
+	struct vmfind *v = vmfind_new();
+	struct vm_choice g = nothing_given(), out;
+	struct mt_mac mac;
+	struct mt_addr ip, later;
+	int bad = 0;
+
+	memset(&mac, 0, sizeof(mac));
+	mac.a[0] = 0x52;
+	mac.a[1] = 0x54;
+	ck_assert_int_eq(mt_addr_parse("198.51.100.1", &later), 0);
+	for (int r = 0; r < ROUNDS; r++)
+		for (int i = 0; i < N; i++) {
+			mac.a[4] = (uint8_t)(i >> 8);
+			mac.a[5] = (uint8_t)i;
+			memset(&ip, 0, sizeof(ip));
+			ip.family = 4;
+			ip.a[0] = 10;
+			ip.a[2] = (uint8_t)(i >> 8);
+			ip.a[3] = (uint8_t)i;
+			/* First round: the host's own IP; then another one. */
+			add(v, ipframe(T0 + (r * N + i) * MS, &mac,
+			    r == 0 ? &ip : &later));
+		}
+	for (int i = 0; i < N; i++) {
+		mac.a[4] = (uint8_t)(i >> 8);
+		mac.a[5] = (uint8_t)i;
+		g.mac = mac;
+		g.have_mac = 1;
+		if (vmfind_pick(v, &g, &out) != 0 || out.ip.family != 4 ||
+		    out.ip.a[0] != 10 || out.ip.a[2] != (uint8_t)(i >> 8) ||
+		    out.ip.a[3] != (uint8_t)i)
+			bad++;
+	}
+	ck_assert_int_eq(bad, 0);
+	vmfind_free(v);
+}
+END_TEST
+
 START_TEST(given_ip_learns_mac)
 {
 	struct vmfind *v = vmfind_new();
@@ -359,6 +406,7 @@ vmfind_suite(void)
 	tcase_add_test(tc, given_mac_learns_ip);
 	tcase_add_test(tc, given_ip_learns_mac);
 	tcase_add_test(tc, given_mac_prefers_echo_ip);
+	tcase_add_test(tc, first_ip_of_many_macs);
 	suite_add_tcase(s, tc);
 	return s;
 }
