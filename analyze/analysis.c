@@ -267,10 +267,15 @@ keep(struct pass *ps, const struct pkt *p)
 	struct kept *k = &ps->kept[ps->nkept++];
 
 	k->p = *p;
-	if (p->payload_caplen > 0) {
-		memcpy(k->head, p->payload, p->payload_caplen);
+	/* srcset_next() keeps at most SRC_PAYLOAD_KEEP bytes; checked
+	 * anyway, the buffer being mmap'd (no sanitizer redzones). */
+	if (k->p.payload_caplen > sizeof(k->head))
+		k->p.payload_caplen = sizeof(k->head);
+	if (k->p.payload_caplen > 0) {
+		memcpy(k->head, p->payload, k->p.payload_caplen);
 		k->p.payload = k->head;
-	}
+	} else
+		k->p.payload = NULL;
 }
 
 static int
