@@ -55,6 +55,7 @@ analysis_free(struct analysis *a)
 	echo_free(a->echo);
 	timeline_free(a->tl);
 	free(a->dirs);
+	free(a->migs);
 	for (size_t i = 0; i < a->nnotes; i++)
 		free(a->notes[i]);
 	free(a->notes);
@@ -514,6 +515,87 @@ bin_at(const struct analysis *a, size_t i, int *lost)
 	return b;
 }
 
+/*
+ * The migrations (struct migration): the streams grouped by overlap, each
+ * group's figures from its streams and from the timeline bins it spans,
+ * and its reply gap. 0, or -1 when out of memory.
+ */
+static int
+split_migrations(struct analysis *a, int *lost)
+{
+	size_t nb = timeline_count(a->tl), bi = 0;
+	mt_ns t0 = timeline_start(a->tl), w = a->o.bin;
+	double bin_s = (double)w / 1e9;
+	struct migration *m = NULL;
+
+	/* a->dirs is in order of first data (tcpflow_list). */
+	for (size_t i = 0; i < a->ndirs; i++) {
+		const struct tcp_dir_info *d = &a->dirs[i];
+		if (!d->migration)
+			continue;
+		if (m == NULL || d->first_data > m->last) {
+			struct migration *n = realloc(a->migs,
+			    (a->nmigs + 1) * sizeof(*n));
+			if (n == NULL)
+				return -1;
+			a->migs = n;
+			m = &a->migs[a->nmigs++];
+			memset(m, 0, sizeof(*m));
+			m->first = d->first_data;
+			m->last = d->last_data;
+		}
+		m->streams++;
+		m->bytes += d->bytes;
+		m->retrans += d->retrans;
+		if (d->last_data > m->last)
+			m->last = d->last_data;
+	}
+	for (size_t k = 0; k < a->nmigs; k++) {
+		uint64_t frame_bytes = 0;
+		double dur;
+
+		m = &a->migs[k];
+		dur = (double)(m->last - m->first) / 1e9;
+		if (dur > 0)
+			m->mean_bps = (double)m->bytes * 8 / dur;
+		/* The bins that overlap it (the migrations do not overlap). */
+		if (nb > 0 && m->first >= t0)
+			bi = (size_t)((m->first - t0) / w);
+		for (; bi < nb && t0 + (mt_ns)bi * w <= m->last; bi++) {
+			const struct tbin *b = bin_at(a, bi, lost);
+			mt_ns bs = t0 + (mt_ns)bi * w;
+			double bps = (double)b->stream_bytes * 8 / bin_s;
+			if (bps > m->peak_bps)
+				m->peak_bps = bps;
+			frame_bytes += b->stream_frame_bytes;
+			if (bs < m->first || bs + w > m->last)
+				continue;
+			m->inside_bins++;
+			if ((double)b->stream_frame_bytes * 8 / bin_s >=
+			    0.9 * a->o.link_bps)
+				m->full_bins++;
+		}
+		if (a->o.link_bps > 0) {
+			if (dur > 0)
+				m->utilisation = (double)frame_bytes * 8 / dur /
+				    a->o.link_bps;
+			if (m->inside_bins > 0)
+				m->bottleneck = 2 * m->full_bins > m->inside_bins;
+			else
+				m->bottleneck = m->utilisation >= 0.9;
+		} else
+			m->full_bins = 0;
+		if (a->vm_found)
+			for (size_t g = 0; g < a->er.ngaps; g++)
+				if (a->er.gaps[g].start <= m->last &&
+				    m->last <= a->er.gaps[g].end) {
+					m->gap = &a->er.gaps[g];
+					break;
+				}
+	}
+	return 0;
+}
+
 /* From the measures to the numbers the report gives. */
 static void
 summarise(struct analysis *a)
@@ -615,6 +697,14 @@ summarise(struct analysis *a)
 		else
 			a->bottleneck = a->utilisation >= 0.9;
 	}
+	if (split_migrations(a, &lost) < 0)
+		analysis_note(a, "out of memory: no per-migration figures");
+	else if (a->nmigs > 1)
+		analysis_note(a, "%zu migrations in the capture: the migration "
+		    "stream's duration, mean throughput, utilisation and "
+		    "bottleneck span all of them, the service interruption is "
+		    "one of them; each one's are under Migrations (JSON: "
+		    "migrations)", a->nmigs);
 	if (lost)
 		analysis_note(a, "part of the timeline could not be read back "
 		    "from its temporary file (%s): the peak throughput and the "

@@ -21,6 +21,24 @@ struct analysis_input {
 	struct src_stats st;
 };
 
+/*
+ * One migration: the migration streams whose spans overlap (a multifd
+ * migration's channels run side by side; one migration after another
+ * does not overlap), and the reply gap around its last data: the guest
+ * pauses before the stream's last bytes and answers again only after the
+ * destination has them all.
+ */
+struct migration {
+	mt_ns first, last;		/* first and last data of its streams */
+	unsigned streams;
+	uint64_t bytes, retrans;
+	double mean_bps, peak_bps;
+	double utilisation;		/* with --link */
+	size_t full_bins, inside_bins;
+	int bottleneck;
+	const struct echo_gap *gap;	/* NULL: no reply gap holds its end */
+};
+
 struct analysis {
 	struct analysis_opts o;
 	struct analysis_input *inputs;
@@ -55,6 +73,8 @@ struct analysis {
 	double utilisation;
 	size_t full_bins, inside_bins;
 	int bottleneck;
+	struct migration *migs;		/* in time order */
+	size_t nmigs;
 
 	struct timeline *tl;
 

@@ -194,6 +194,42 @@ migration_json(const struct analysis *a)
 	return o;
 }
 
+/* One entry per migration (analysis_int.h), in time order. */
+static json_t *
+migrations_json(const struct analysis *a)
+{
+	json_t *arr = json_array();
+	int link = a->o.link_bps > 0;
+
+	for (size_t i = 0; i < a->nmigs; i++) {
+		const struct migration *m = &a->migs[i];
+		const struct echo_gap *g = m->gap;
+		json_t *o = json_object();
+
+		json_object_set_new(o, "first_data_ns", j_ns(m->first));
+		json_object_set_new(o, "last_data_ns", j_ns(m->last));
+		json_object_set_new(o, "duration_s", j_s(m->last - m->first));
+		json_object_set_new(o, "streams", json_integer(m->streams));
+		json_object_set_new(o, "bytes", j_u64(m->bytes));
+		json_object_set_new(o, "mean_bps", m->last > m->first ?
+		    json_real(m->mean_bps) : json_null());
+		json_object_set_new(o, "peak_bps", json_real(m->peak_bps));
+		json_object_set_new(o, "retransmissions", j_u64(m->retrans));
+		json_object_set_new(o, "utilisation", link ? json_real(m->utilisation) : json_null());
+		json_object_set_new(o, "bottleneck", link ? json_boolean(m->bottleneck) : json_null());
+		json_object_set_new(o, "bins_at_90pct", link ? j_u64(m->full_bins) : json_null());
+		json_object_set_new(o, "bins_inside", link ? j_u64(m->inside_bins) : json_null());
+		json_object_set_new(o, "interruption", g == NULL ? json_null() :
+		    json_pack("{s:I, s:I, s:o, s:I}",
+		    "last_reply_before_ns", (json_int_t)g->start,
+		    "first_reply_after_ns", (json_int_t)g->end,
+		    "duration_s", j_s(g->end - g->start),
+		    "lost_probes", (json_int_t)g->lost));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
 json_t *
 analysis_to_json(const struct analysis *a)
 {
@@ -212,6 +248,7 @@ analysis_to_json(const struct analysis *a)
 	json_object_set_new(doc, "interruption", interruption_json(a));
 	json_object_set_new(doc, "announce", announce_json(a));
 	json_object_set_new(doc, "migration", migration_json(a));
+	json_object_set_new(doc, "migrations", migrations_json(a));
 	for (size_t i = 0; i < a->nnotes; i++)
 		json_array_append_new(notes, json_string(a->notes[i]));
 	json_object_set_new(doc, "notes", notes);
@@ -257,6 +294,42 @@ static double
 ms(mt_ns d)
 {
 	return (double)d / 1e6;
+}
+
+/* Several migrations in the capture: one line each. */
+static void
+write_migrations(const struct analysis *a, FILE *f)
+{
+	char b1[64], b2[32], b3[32];
+	int link = a->o.link_bps > 0;
+
+	fprintf(f, "\nMigrations (%zu: streams that overlap in time are one; "
+	    "the interruption is the reply gap around its last data)\n", a->nmigs);
+	fprintf(f, "  %3s  %-29s  %10s  %8s  %11s%s %12s  %5s\n", "#",
+	    "first data", "duration", "MB", "mean", link ? " link " : "",
+	    "interruption", "lost");
+	for (size_t i = 0; i < a->nmigs; i++) {
+		const struct migration *m = &a->migs[i];
+
+		if (link)
+			snprintf(b2, sizeof(b2), " %3.0f%%%s", 100 * m->utilisation,
+			    m->bottleneck ? "*" : " ");
+		else
+			b2[0] = '\0';
+		if (m->gap != NULL)
+			snprintf(b3, sizeof(b3), "%9.3f ms  %5llu",
+			    ms(m->gap->end - m->gap->start),
+			    (unsigned long long)m->gap->lost);
+		else
+			snprintf(b3, sizeof(b3), "%12s  %5s", "-", "-");
+		fprintf(f, "  %3zu  %-29s  %8.3f s  %8.1f  %6.2f Mb/s%s %s\n",
+		    i + 1, clock_str(m->first, b1, sizeof(b1)),
+		    (double)(m->last - m->first) / 1e9, (double)m->bytes / 1e6,
+		    m->mean_bps / 1e6, b2, b3);
+	}
+	if (link)
+		fprintf(f, "  (link: utilisation of %s; * the link limited it)\n",
+		    rate_str(a->o.link_bps, b1, sizeof(b1)));
 }
 
 void
@@ -380,6 +453,8 @@ analysis_write_text(const struct analysis *a, FILE *f)
 			    "no: the link was not the limit", a->full_bins, a->inside_bins);
 		}
 	}
+	if (a->nmigs > 1)
+		write_migrations(a, f);
 }
 
 /* ---- CSV ----------------------------------------------------------- */

@@ -310,7 +310,7 @@ keys_are(const json_t *obj, const char *const *keys, const char *what)
 
 static const char *const TOP_KEYS[] = { "program", "inputs", "packets",
     "first_ns", "last_ns", "vm", "interruption", "announce", "migration",
-    "notes", NULL };
+    "migrations", "notes", NULL };
 static const char *const PROGRAM_KEYS[] = { "name", "version", NULL };
 static const char *const INPUT_KEYS[] = { "file", "link_type", "packets",
     "bytes", "first_ns", "last_ns", "truncated_headers", "invalid_headers",
@@ -330,6 +330,12 @@ static const char *const MIG_KEYS[] = { "flows", "bytes", "first_data_ns",
     "last_data_ns", "duration_s", "mean_bps", "peak_bps", "bin_s",
     "retransmissions", "zero_windows", "link_bps", "utilisation",
     "bottleneck", "bins_at_90pct", "bins_inside", "streams", NULL };
+static const char *const MIGS_KEYS[] = { "first_data_ns", "last_data_ns",
+    "duration_s", "streams", "bytes", "mean_bps", "peak_bps",
+    "retransmissions", "utilisation", "bottleneck", "bins_at_90pct",
+    "bins_inside", "interruption", NULL };
+static const char *const MIGS_INT_KEYS[] = { "last_reply_before_ns",
+    "first_reply_after_ns", "duration_s", "lost_probes", NULL };
 static const char *const STREAM_KEYS[] = { "src", "sport", "dst", "dport",
     "magic", "bytes", "segments", "first_data_ns", "last_data_ns",
     "duration_s", "retransmissions", "zero_windows", "handshake_rtt_ns",
@@ -418,6 +424,13 @@ all_keys(const json_t *doc)
 	keys_are(get(doc, "migration"), MIG_KEYS, "migration");
 	json_array_foreach(get(doc, "migration.streams"), i, v)
 		keys_are(v, STREAM_KEYS, "migration.streams[]");
+	ck_assert(json_is_array(get(doc, "migrations")));
+	json_array_foreach(get(doc, "migrations"), i, v) {
+		keys_are(v, MIGS_KEYS, "migrations[]");
+		if (!json_is_null(json_object_get(v, "interruption")))
+			keys_are(json_object_get(v, "interruption"),
+			    MIGS_INT_KEYS, "migrations[].interruption");
+	}
 	ck_assert(json_is_array(get(doc, "notes")));
 }
 
@@ -665,6 +678,19 @@ START_TEST(full_run)
 	is_int(doc, "migration.bins_inside", 9);
 	is_int(doc, "migration.bins_at_90pct", 9);
 	is_bool(doc, "migration.bottleneck", 1);
+	/* One migration: its entry repeats the stream's figures. */
+	ck_assert_uint_eq(json_array_size(get(doc, "migrations")), 1);
+	is_int(doc, "migrations.0.streams", 1);
+	is_int(doc, "migrations.0.bytes", (long long)NSEG * MSS);
+	ck_assert(json_equal(get(doc, "migrations.0.first_data_ns"),
+	    get(doc, "migration.first_data_ns")));
+	ck_assert(json_equal(get(doc, "migrations.0.last_data_ns"),
+	    get(doc, "migration.last_data_ns")));
+	is_real(doc, "migrations.0.utilisation",
+	    (double)NSEG * (14 + 20 + 20 + MSS) * 8 / 0.999 / 13e6);
+	is_int(doc, "migrations.0.bins_inside", 9);
+	is_int(doc, "migrations.0.bins_at_90pct", 9);
+	is_bool(doc, "migrations.0.bottleneck", 1);
 	ck_assert_uint_eq(json_array_size(get(doc, "notes")), 0);
 	json_decref(doc);
 	analysis_free(a);
