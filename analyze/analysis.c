@@ -56,6 +56,7 @@ analysis_free(struct analysis *a)
 	timeline_free(a->tl);
 	free(a->dirs);
 	free(a->migs);
+	free(a->vm_ann);
 	for (size_t i = 0; i < a->nnotes; i++)
 		free(a->notes[i]);
 	free(a->notes);
@@ -288,6 +289,26 @@ is_vm_frame(const struct analysis *a, const struct pkt *p)
 	    mt_mac_eq(&p->mac_src, &a->vm.mac);
 }
 
+/* Keep an announce of the VM for split_migrations(): 0, or -1 when out
+ * of memory. */
+static int
+keep_announce(struct analysis *a, mt_ns ts)
+{
+	if (a->nvm_ann == a->cap_vm_ann) {
+		size_t cap = a->cap_vm_ann ? 2 * a->cap_vm_ann : 64;
+		mt_ns *n;
+
+		if (a->cap_vm_ann >= ANALYSIS_MAX_ANNOUNCES)
+			return 0;	/* the migrations after lack theirs */
+		if ((n = realloc(a->vm_ann, cap * sizeof(*n))) == NULL)
+			return -1;
+		a->vm_ann = n;
+		a->cap_vm_ann = cap;
+	}
+	a->vm_ann[a->nvm_ann++] = ts;
+	return 0;
+}
+
 /* Every measure of one record: 0, or -1 when out of memory. Inline in
  * both callers: the read loop's is the one that counts. */
 static inline __attribute__((always_inline)) int
@@ -337,7 +358,8 @@ measure_pkt(struct analysis *a, struct pass *ps, const struct pkt *p)
 		}
 		if (a->vm.have_mac && announce_frame(p, &mac, &rarp) &&
 		    mt_mac_eq(&mac, &a->vm.mac) &&
-		    timeline_add(a->tl, p->ts, TL_ANNOUNCE, 1) < 0)
+		    (timeline_add(a->tl, p->ts, TL_ANNOUNCE, 1) < 0 ||
+		    keep_announce(a, p->ts) < 0))
 			return -1;
 		if (is_vm_frame(a, p)) {
 			if (ps->last_vm != MT_NS_NONE && p->ts - ps->last_vm >
@@ -585,6 +607,7 @@ split_migrations(struct analysis *a, int *lost)
 				m->bottleneck = m->utilisation >= 0.9;
 		} else
 			m->full_bins = 0;
+		m->announce = MT_NS_NONE;
 		if (a->vm_found)
 			for (size_t g = 0; g < a->er.ngaps; g++)
 				if (a->er.gaps[g].start <= m->last &&
@@ -592,6 +615,13 @@ split_migrations(struct analysis *a, int *lost)
 					m->gap = &a->er.gaps[g];
 					break;
 				}
+		/* Its announce: the first inside the gap (the destination
+		 * announces the guest as it resumes). */
+		for (size_t j = 0; m->gap != NULL && j < a->nvm_ann; j++)
+			if (a->vm_ann[j] > m->gap->start &&
+			    a->vm_ann[j] <= m->gap->end &&
+			    (m->announce == MT_NS_NONE || a->vm_ann[j] < m->announce))
+				m->announce = a->vm_ann[j];
 	}
 	return 0;
 }

@@ -37,7 +37,13 @@ struct migration {
 	size_t full_bins, inside_bins;
 	int bottleneck;
 	const struct echo_gap *gap;	/* NULL: no reply gap holds its end */
+	mt_ns announce;			/* the VM's first announce inside the
+					 * gap, or MT_NS_NONE */
 };
+
+/* The VM's announces kept for the migrations: at most this many (five a
+ * migration from QEMU; a flood of them must not grow memory). */
+#define ANALYSIS_MAX_ANNOUNCES	65536
 
 struct analysis {
 	struct analysis_opts o;
@@ -75,6 +81,8 @@ struct analysis {
 	int bottleneck;
 	struct migration *migs;		/* in time order */
 	size_t nmigs;
+	mt_ns *vm_ann;			/* the VM's announces, as read */
+	size_t nvm_ann, cap_vm_ann;
 
 	struct timeline *tl;
 

@@ -220,11 +220,14 @@ migrations_json(const struct analysis *a)
 		json_object_set_new(o, "bins_at_90pct", link ? j_u64(m->full_bins) : json_null());
 		json_object_set_new(o, "bins_inside", link ? j_u64(m->inside_bins) : json_null());
 		json_object_set_new(o, "interruption", g == NULL ? json_null() :
-		    json_pack("{s:I, s:I, s:o, s:I}",
+		    json_pack("{s:I, s:I, s:o, s:I, s:o, s:o}",
 		    "last_reply_before_ns", (json_int_t)g->start,
 		    "first_reply_after_ns", (json_int_t)g->end,
 		    "duration_s", j_s(g->end - g->start),
-		    "lost_probes", (json_int_t)g->lost));
+		    "lost_probes", (json_int_t)g->lost,
+		    "announce_ns", j_ns(m->announce),
+		    "announce_to_first_reply_s", j_s(m->announce == MT_NS_NONE ?
+		    MT_NS_NONE : g->end - m->announce)));
 		json_array_append_new(arr, o);
 	}
 	return arr;
@@ -300,14 +303,14 @@ ms(mt_ns d)
 static void
 write_migrations(const struct analysis *a, FILE *f)
 {
-	char b1[64], b2[32], b3[32];
+	char b1[64], b2[32], b3[64];
 	int link = a->o.link_bps > 0;
 
 	fprintf(f, "\nMigrations (%zu: streams that overlap in time are one; "
 	    "the interruption is the reply gap around its last data)\n", a->nmigs);
-	fprintf(f, "  %3s  %-29s  %10s  %8s  %11s%s %12s  %5s\n", "#",
+	fprintf(f, "  %3s  %-29s  %10s  %8s  %11s%s %12s  %5s  %12s\n", "#",
 	    "first data", "duration", "MB", "mean", link ? " link " : "",
-	    "interruption", "lost");
+	    "interruption", "lost", "caught up");
 	for (size_t i = 0; i < a->nmigs; i++) {
 		const struct migration *m = &a->migs[i];
 
@@ -316,20 +319,26 @@ write_migrations(const struct analysis *a, FILE *f)
 			    m->bottleneck ? "*" : " ");
 		else
 			b2[0] = '\0';
-		if (m->gap != NULL)
-			snprintf(b3, sizeof(b3), "%9.3f ms  %5llu",
+		if (m->gap != NULL && m->announce != MT_NS_NONE)
+			snprintf(b3, sizeof(b3), "%9.3f ms  %5llu  %9.3f ms",
 			    ms(m->gap->end - m->gap->start),
-			    (unsigned long long)m->gap->lost);
+			    (unsigned long long)m->gap->lost,
+			    ms(m->gap->end - m->announce));
+		else if (m->gap != NULL)
+			snprintf(b3, sizeof(b3), "%9.3f ms  %5llu  %12s",
+			    ms(m->gap->end - m->gap->start),
+			    (unsigned long long)m->gap->lost, "-");
 		else
-			snprintf(b3, sizeof(b3), "%12s  %5s", "-", "-");
+			snprintf(b3, sizeof(b3), "%12s  %5s  %12s", "-", "-", "-");
 		fprintf(f, "  %3zu  %-29s  %8.3f s  %8.1f  %6.2f Mb/s%s %s\n",
 		    i + 1, clock_str(m->first, b1, sizeof(b1)),
 		    (double)(m->last - m->first) / 1e9, (double)m->bytes / 1e6,
 		    m->mean_bps / 1e6, b2, b3);
 	}
-	if (link)
-		fprintf(f, "  (link: utilisation of %s; * the link limited it)\n",
-		    rate_str(a->o.link_bps, b1, sizeof(b1)));
+	fprintf(f, "  (caught up: the VM's first announce in the gap to the "
+	    "first reply after it%s%s%s)\n", link ? "; link: utilisation of " : "",
+	    link ? rate_str(a->o.link_bps, b1, sizeof(b1)) : "",
+	    link ? ", * the link limited it" : "");
 }
 
 void

@@ -335,7 +335,8 @@ static const char *const MIGS_KEYS[] = { "first_data_ns", "last_data_ns",
     "retransmissions", "utilisation", "bottleneck", "bins_at_90pct",
     "bins_inside", "interruption", NULL };
 static const char *const MIGS_INT_KEYS[] = { "last_reply_before_ns",
-    "first_reply_after_ns", "duration_s", "lost_probes", NULL };
+    "first_reply_after_ns", "duration_s", "lost_probes", "announce_ns",
+    "announce_to_first_reply_s", NULL };
 static const char *const STREAM_KEYS[] = { "src", "sport", "dst", "dport",
     "magic", "bytes", "segments", "first_data_ns", "last_data_ns",
     "duration_s", "retransmissions", "zero_windows", "handshake_rtt_ns",
