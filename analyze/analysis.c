@@ -538,6 +538,63 @@ bin_at(const struct analysis *a, size_t i, int *lost)
 }
 
 /*
+ * What the timeline says of the stream over [first, last], from the bins
+ * that overlap it: its peak rate, its frames' bytes (14-byte Ethernet
+ * header included) and, with --link, the bins wholly inside it and how
+ * many of those ran at 90% of the link or more.
+ */
+struct span {
+	double peak_bps;
+	uint64_t frame_bytes;
+	size_t inside, full;
+};
+
+static void
+span_of(const struct analysis *a, mt_ns first, mt_ns last, struct span *sp,
+    int *lost)
+{
+	size_t nb = timeline_count(a->tl), i = 0;
+	mt_ns t0 = timeline_start(a->tl), w = a->o.bin;
+	double bin_s = (double)w / 1e9;
+
+	memset(sp, 0, sizeof(*sp));
+	if (first > t0)
+		i = (size_t)((first - t0) / w);
+	for (; i < nb && t0 + (mt_ns)i * w <= last; i++) {
+		const struct tbin *b = bin_at(a, i, lost);
+		mt_ns bs = t0 + (mt_ns)i * w;
+		double bps = (double)b->stream_bytes * 8 / bin_s;
+
+		if (bps > sp->peak_bps)
+			sp->peak_bps = bps;
+		sp->frame_bytes += b->stream_frame_bytes;
+		if (a->o.link_bps <= 0 || bs < first || bs + w > last)
+			continue;
+		sp->inside++;
+		if ((double)b->stream_frame_bytes * 8 / bin_s >=
+		    0.9 * a->o.link_bps)
+			sp->full++;
+	}
+}
+
+/* The link's utilisation over [first, last] and whether it was the
+ * bottleneck: the stream ran at 90% of the link or more in most of the
+ * bins wholly inside the span (the mean decides a span shorter than a
+ * bin). */
+static void
+verdict(const struct analysis *a, const struct span *sp, mt_ns first,
+    mt_ns last, double *utilisation, int *bottleneck)
+{
+	if (last > first)
+		*utilisation = (double)sp->frame_bytes * 8 /
+		    ((double)(last - first) / 1e9) / a->o.link_bps;
+	if (sp->inside > 0)
+		*bottleneck = 2 * sp->full > sp->inside;
+	else
+		*bottleneck = *utilisation >= 0.9;
+}
+
+/*
  * The migrations (struct migration): the streams grouped by overlap, each
  * group's figures from its streams and from the timeline bins it spans,
  * and its reply gap. 0, or -1 when out of memory.
@@ -545,9 +602,6 @@ bin_at(const struct analysis *a, size_t i, int *lost)
 static int
 split_migrations(struct analysis *a, int *lost)
 {
-	size_t nb = timeline_count(a->tl), bi = 0;
-	mt_ns t0 = timeline_start(a->tl), w = a->o.bin;
-	double bin_s = (double)w / 1e9;
 	struct migration *m = NULL;
 
 	/* a->dirs is in order of first data (tcpflow_list). */
@@ -573,40 +627,19 @@ split_migrations(struct analysis *a, int *lost)
 			m->last = d->last_data;
 	}
 	for (size_t k = 0; k < a->nmigs; k++) {
-		uint64_t frame_bytes = 0;
-		double dur;
+		struct span sp;
 
 		m = &a->migs[k];
-		dur = (double)(m->last - m->first) / 1e9;
-		if (dur > 0)
-			m->mean_bps = (double)m->bytes * 8 / dur;
-		/* The bins that overlap it (the migrations do not overlap). */
-		if (nb > 0 && m->first >= t0)
-			bi = (size_t)((m->first - t0) / w);
-		for (; bi < nb && t0 + (mt_ns)bi * w <= m->last; bi++) {
-			const struct tbin *b = bin_at(a, bi, lost);
-			mt_ns bs = t0 + (mt_ns)bi * w;
-			double bps = (double)b->stream_bytes * 8 / bin_s;
-			if (bps > m->peak_bps)
-				m->peak_bps = bps;
-			frame_bytes += b->stream_frame_bytes;
-			if (bs < m->first || bs + w > m->last)
-				continue;
-			m->inside_bins++;
-			if ((double)b->stream_frame_bytes * 8 / bin_s >=
-			    0.9 * a->o.link_bps)
-				m->full_bins++;
-		}
-		if (a->o.link_bps > 0) {
-			if (dur > 0)
-				m->utilisation = (double)frame_bytes * 8 / dur /
-				    a->o.link_bps;
-			if (m->inside_bins > 0)
-				m->bottleneck = 2 * m->full_bins > m->inside_bins;
-			else
-				m->bottleneck = m->utilisation >= 0.9;
-		} else
-			m->full_bins = 0;
+		if (m->last > m->first)
+			m->mean_bps = (double)m->bytes * 8 /
+			    ((double)(m->last - m->first) / 1e9);
+		span_of(a, m->first, m->last, &sp, lost);
+		m->peak_bps = sp.peak_bps;
+		if (a->o.link_bps > 0)
+			verdict(a, &sp, m->first, m->last, &m->utilisation,
+			    &m->bottleneck);
+		m->full_bins = sp.full;
+		m->inside_bins = sp.inside;
 		m->announce = MT_NS_NONE;
 		if (a->vm_found)
 			for (size_t g = 0; g < a->er.ngaps; g++)
@@ -630,11 +663,7 @@ split_migrations(struct analysis *a, int *lost)
 static void
 summarise(struct analysis *a)
 {
-	const struct tbin *b;
 	int lost = 0;
-	size_t nb = timeline_count(a->tl);
-	mt_ns t0 = timeline_start(a->tl), w = a->o.bin;
-	double bin_s = (double)w / 1e9;
 	char buf[64];
 
 	/* The interruption: echo gaps first, then silence, then TCP stalls. */
@@ -693,39 +722,16 @@ summarise(struct analysis *a)
 	if (a->mig_flows > 0 && a->mig_last > a->mig_first)
 		a->mig_mean_bps = (double)a->mig_bytes * 8 /
 		    ((double)(a->mig_last - a->mig_first) / 1e9);
-	for (size_t i = 0; i < nb; i++) {
-		double bps;
-		b = bin_at(a, i, &lost);
-		bps = (double)b->stream_bytes * 8 / bin_s;
-		if (bps > a->mig_peak_bps)
-			a->mig_peak_bps = bps;
-	}
-	/* Bottleneck: the stream ran at >= 90% of the link in most of the
-	 * bins that lie wholly inside it. */
-	if (a->mig_flows > 0 && a->o.link_bps > 0) {
-		size_t inside = 0, full = 0;
-		uint64_t frame_bytes = 0;
-		for (size_t i = 0; i < nb; i++) {
-			mt_ns bs = t0 + (mt_ns)i * w;
-			b = bin_at(a, i, &lost);
-			frame_bytes += b->stream_frame_bytes;
-			if (bs < a->mig_first || bs + w > a->mig_last)
-				continue;
-			inside++;
-			if ((double)b->stream_frame_bytes * 8 / bin_s >=
-			    0.9 * a->o.link_bps)
-				full++;
+	if (a->mig_flows > 0) {
+		struct span sp;
+		span_of(a, a->mig_first, a->mig_last, &sp, &lost);
+		a->mig_peak_bps = sp.peak_bps;
+		if (a->o.link_bps > 0) {
+			verdict(a, &sp, a->mig_first, a->mig_last,
+			    &a->utilisation, &a->bottleneck);
+			a->full_bins = sp.full;
+			a->inside_bins = sp.inside;
 		}
-		if (a->mig_last > a->mig_first)
-			a->utilisation = (double)frame_bytes * 8 /
-			    ((double)(a->mig_last - a->mig_first) / 1e9) /
-			    a->o.link_bps;
-		a->full_bins = full;
-		a->inside_bins = inside;
-		if (inside > 0)
-			a->bottleneck = 2 * full > inside;
-		else
-			a->bottleneck = a->utilisation >= 0.9;
 	}
 	if (split_migrations(a, &lost) < 0)
 		analysis_note(a, "out of memory: no per-migration figures");
