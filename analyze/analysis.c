@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -117,19 +116,14 @@ open_all(const struct analysis_opts *o, const struct input *in, char *errbuf)
 	return s;
 }
 
-/* The first input that cannot be read a second time (standard input, a
- * pipe), or NULL. */
+/* The first of s's captures that cannot be read a second time (standard
+ * input, a pipe), or NULL. */
 static const char *
-unrereadable(const struct input *in)
+read_once(const struct srcset *s, int nfiles)
 {
-	struct stat sb;
-
-	if (in->data != NULL)
-		return NULL;
-	for (int i = 0; i < in->nfiles; i++)
-		if (strcmp(in->files[i], "-") == 0 ||
-		    (stat(in->files[i], &sb) == 0 && !S_ISREG(sb.st_mode)))
-			return in->files[i];
+	for (int i = 0; i < nfiles; i++)
+		if (srcset_stats(s, i)->once)
+			return srcset_stats(s, i)->path;
 	return NULL;
 }
 
@@ -791,7 +785,7 @@ run(const struct analysis_opts *o, const struct input *in, char *errbuf)
 		 * first read said what there was to say about the files). */
 		struct analysis_opts quiet = *o;
 		struct analysis *b;
-		const char *pipe = unrereadable(in);
+		const char *pipe = read_once(s, nfiles);
 
 		if (pipe != NULL) {
 			snprintf(errbuf, MT_ERRBUF_SIZE, "%s: a pipe is read "

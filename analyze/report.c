@@ -303,7 +303,7 @@ ms(mt_ns d)
 static void
 write_migrations(const struct analysis *a, FILE *f)
 {
-	char b1[64], b2[32], b3[64];
+	char b1[64], b2[32], b3[32], b4[32];
 	int link = a->o.link_bps > 0;
 
 	fprintf(f, "\nMigrations (%zu: streams that overlap in time are one; "
@@ -319,21 +319,21 @@ write_migrations(const struct analysis *a, FILE *f)
 			    m->bottleneck ? "*" : " ");
 		else
 			b2[0] = '\0';
-		if (m->gap != NULL && m->announce != MT_NS_NONE)
-			snprintf(b3, sizeof(b3), "%9.3f ms  %5llu  %9.3f ms",
+		if (m->gap != NULL)
+			snprintf(b3, sizeof(b3), "%9.3f ms  %5llu",
 			    ms(m->gap->end - m->gap->start),
-			    (unsigned long long)m->gap->lost,
-			    ms(m->gap->end - m->announce));
-		else if (m->gap != NULL)
-			snprintf(b3, sizeof(b3), "%9.3f ms  %5llu  %12s",
-			    ms(m->gap->end - m->gap->start),
-			    (unsigned long long)m->gap->lost, "-");
+			    (unsigned long long)m->gap->lost);
 		else
-			snprintf(b3, sizeof(b3), "%12s  %5s  %12s", "-", "-", "-");
-		fprintf(f, "  %3zu  %-29s  %8.3f s  %8.1f  %6.2f Mb/s%s %s\n",
+			snprintf(b3, sizeof(b3), "%12s  %5s", "-", "-");
+		if (m->gap != NULL && m->announce != MT_NS_NONE)
+			snprintf(b4, sizeof(b4), "%9.3f ms",
+			    ms(m->gap->end - m->announce));
+		else
+			snprintf(b4, sizeof(b4), "%12s", "-");
+		fprintf(f, "  %3zu  %-29s  %8.3f s  %8.1f  %6.2f Mb/s%s %s  %s\n",
 		    i + 1, clock_str(m->first, b1, sizeof(b1)),
 		    (double)(m->last - m->first) / 1e9, (double)m->bytes / 1e6,
-		    m->mean_bps / 1e6, b2, b3);
+		    m->mean_bps / 1e6, b2, b3, b4);
 	}
 	fprintf(f, "  (caught up: the VM's first announce in the gap to the "
 	    "first reply after it%s%s%s)\n", link ? "; link: utilisation of " : "",

@@ -976,7 +976,10 @@ srcset_add(struct srcset *s, const char *path, char *errbuf)
 			explain_open_error(path, pcerr, errbuf);
 		return -1;
 	}
-	return add_handle(s, path, p, &m, size, errbuf);
+	if (add_handle(s, path, p, &m, size, errbuf) < 0)
+		return -1;
+	s->f[s->n - 1]->st.once = stream;
+	return 0;
 }
 
 int

@@ -34,6 +34,8 @@ struct src_stats {
 	uint64_t invalid;	/* frames with a malformed header */
 	uint64_t backwards;	/* timestamps earlier than the previous one */
 	int damaged;		/* 1 if reading stopped on an error (see warnings) */
+	int once;		/* standard input or a pipe: cannot be opened
+				 * and read again (srcset_add only) */
 	mt_ns first_ts, last_ts;	/* earliest, latest; MT_NS_NONE if no packets */
 };
 
