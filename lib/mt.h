@@ -89,6 +89,7 @@ int mt_ncpu(void);
  */
 void *mt_big_alloc(size_t n);
 void mt_big_free(void *p, size_t n);
+
 /*
  * Parse a duration: "10ms", "1s", "250us", "0.5" (seconds when unitless).
  * Return 0 and set *ns, or -1.
