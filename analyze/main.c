@@ -11,12 +11,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "analysis.h"
-#include "cli.h"
-#include "experiment.h"
-#include "explain_report.h"
-#include "jobstats.h"
-#include "rundir.h"
+#include "analysis/analysis.h"
+#include "runs/cli.h"
+#include "runs/experiment.h"
+#include "report/explain_report.h"
+#include "virt/jobstats.h"
+#include "runs/rundir.h"
 
 static const char *progname = "migtrace-analyze";
 

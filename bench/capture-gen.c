@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mt.h"
+#include "base/mt.h"
 
 #define GEN_BATCH_MAX	256
 #define GEN_TICK_NS	1000000LL	/* one batch per millisecond */

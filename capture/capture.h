@@ -17,7 +17,8 @@
 #include <pcap/pcap.h>
 #include <jansson.h>
 
-#include "mt.h"
+#include "base/mt.h"
+#include "base/outfile.h"
 
 #define CAP_PROG "migtrace-capture"
 
@@ -140,24 +141,6 @@ void iface_stats(struct cap_iface *ifc);
  */
 int iface_close(struct cap_iface *ifc, char *err, size_t errlen);
 const char *iface_role_name(enum cap_role r);
-
-/* outfile.c --------------------------------------------------------- */
-/*
- * Create name in dirfd: O_CREAT|O_EXCL|O_NOFOLLOW, mode 0640. An
- * existing file is an error unless force (then it is unlinked first); a
- * symbolic link is always refused. Return the fd or -1 (err).
- */
-int out_create(int dirfd, const char *dir, const char *name, int force,
-    char *err, size_t errlen);
-/*
- * Write json to name in dirfd atomically (temporary file, fsync,
- * rename). Return 0 or -1 (err).
- */
-int out_json_atomic(int dirfd, const char *dir, const char *name,
-    json_t *json, char *err, size_t errlen);
-/* Reserve / release some disk space for the final manifest. */
-void out_reserve(int dirfd);
-void out_unreserve(int dirfd);
 
 /* privdrop.c -------------------------------------------------------- */
 /* Switch to user (groups, gid, uid). Return 0 or -1 (err). */

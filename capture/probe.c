@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "capture.h"
-#include "extract.h"
+#include "input/extract.h"
 
 #define PROBE_MAGIC		"migtrace"
 #define PROBE_PAYLOAD		24	/* magic 8 + time 8 + seq 8 */

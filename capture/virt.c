@@ -21,7 +21,7 @@
 #include <libvirt/virterror.h>
 
 #include "capture.h"
-#include "jobstats.h"
+#include "virt/jobstats.h"
 
 /* How long to wait for an aborted migration call to return. */
 #define VIRT_ABORT_WAIT_S	30
@@ -36,7 +36,7 @@ struct virt {
 	atomic_int quit;
 
 	pthread_mutex_t mu;		/* everything below */
-	json_t *doc;			/* jobstats.json (lib/jobstats.h) */
+	json_t *doc;			/* jobstats.json (lib/virt/jobstats.h) */
 	int niters;			/* MIGRATION_ITERATION events */
 	int event_job;			/* doc's job came from the event */
 	mt_ns completed_ts;

@@ -31,10 +31,10 @@
 
 #include <jansson.h>
 
-#include "jpath.h"
-#include "mt.h"
-#include "regress.h"
-#include "table.h"
+#include "base/jpath.h"
+#include "base/mt.h"
+#include "stats/regress.h"
+#include "stats/table.h"
 
 #define EXIT_USAGE	1
 #define EXIT_INPUT	2

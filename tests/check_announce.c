@@ -1,11 +1,11 @@
-/* check_announce.c: Check suite for RARP and gratuitous ARP announces (lib/announce.c). */
+/* check_announce.c: Check suite for RARP and gratuitous ARP announces (lib/measure/announce.c). */
 #include "config.h"
 
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "announce.h"
+#include "measure/announce.h"
 
 #define T0	(1700000000LL * MT_NS_PER_S)
 #define MS	MT_NS_PER_MS

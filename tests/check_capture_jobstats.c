@@ -2,9 +2,9 @@
  * check_capture_jobstats.c: jobstats.json as migtrace-capture writes it:
  * typed parameter arrays built by virTypedParamsAdd* (as libvirt's
  * JOB_COMPLETED event and virDomainGetJobStats deliver them, REFERENCE.md
- * 1), turned into the document by lib/jobstats.h the way capture/virt.c
+ * 1), turned into the document by lib/virt/jobstats.h the way capture/virt.c
  * does (iterations as the events come, then the job), written by
- * capture/outfile.c (atomic, 0640, never through a link), and read back
+ * lib/base/outfile.c (atomic, 0640, never through a link), and read back
  * by the analyzer's reader with every value exact. No libvirtd needed.
  */
 #include "config.h"
@@ -20,8 +20,8 @@
 
 #include <libvirt/libvirt.h>
 
-#include "capture.h"
-#include "jobstats.h"
+#include "base/outfile.h"
+#include "virt/jobstats.h"
 
 static virTypedParameterPtr params;
 static int nparams, maxparams;

@@ -1,11 +1,11 @@
-/* check_echo.c: Check suite for echo matching, gaps and lost probes (lib/echo.c). */
+/* check_echo.c: Check suite for echo matching, gaps and lost probes (lib/measure/echo.c). */
 #include "config.h"
 
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "echo.h"
+#include "measure/echo.h"
 
 #define T0	(1700000000LL * MT_NS_PER_S)
 #define MS	MT_NS_PER_MS

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "explain.h"
-#include "explain_report.h"
-#include "jobstats.h"
+#include "analysis/explain.h"
+#include "report/explain_report.h"
+#include "virt/jobstats.h"
 
 #define NEAR(x, want) ck_assert_msg(fabs((double)(x) - (double)(want)) <= \
 	1e-9 * fmax(1, fabs((double)(want))), #x " = %.12g, want %.12g", \

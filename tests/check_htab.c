@@ -1,4 +1,4 @@
-/* check_htab.c: Check suite for the hash table (lib/htab.c). */
+/* check_htab.c: Check suite for the hash table (lib/base/htab.c). */
 #include "config.h"
 
 #include <check.h>
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "htab.h"
+#include "base/htab.h"
 
 struct key {
 	uint32_t a;

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jobstats.h"
+#include "virt/jobstats.h"
 
 struct warns {
 	int n;

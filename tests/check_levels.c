@@ -1,11 +1,11 @@
-/* check_levels.c: per-level mean, sd, n and 95% CI (lib/levels.h). */
+/* check_levels.c: per-level mean, sd, n and 95% CI (lib/stats/levels.h). */
 #include "config.h"
 
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
 
-#include "levels.h"
+#include "stats/levels.h"
 
 #define EPS 1e-9
 

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "model.h"
+#include "stats/model.h"
 
 #define NEAR(x, want) ck_assert_msg(fabs((double)(x) - (double)(want)) <= \
 	1e-9 * fmax(1, fabs((double)(want))), #x " = %.12g, want %.12g", \

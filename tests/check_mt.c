@@ -1,11 +1,11 @@
-/* check_mt.c: Check suite for addresses, MACs, rates and durations (lib/mt.c). */
+/* check_mt.c: Check suite for addresses, MACs, rates and durations (lib/base/mt.c). */
 #include "config.h"
 
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mt.h"
+#include "base/mt.h"
 
 /* Parse a rate that must be accepted and return it. */
 static double

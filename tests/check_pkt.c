@@ -1,11 +1,11 @@
-/* check_pkt.c: Check suite for the frame decoder (lib/pkt.c). */
+/* check_pkt.c: Check suite for the frame decoder (lib/input/pkt.c). */
 #include "config.h"
 
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "pkt.h"
+#include "input/pkt.h"
 
 /* Link types by number, as pcap_datalink() gives them on Linux. */
 #define DLT_NULL_	0

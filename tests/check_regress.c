@@ -1,4 +1,4 @@
-/* check_regress.c: OLS regression against exact answers (lib/regress.h). */
+/* check_regress.c: OLS regression against exact answers (lib/stats/regress.h). */
 #include "config.h"
 
 #include <check.h>
@@ -11,7 +11,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "regress.h"
+#include "stats/regress.h"
 
 /* Relative 1e-9 (absolute for values below 1). */
 static void

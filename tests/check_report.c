@@ -1,6 +1,6 @@
 /*
  * check_report.c: Check suite for the analysis pipeline and its report
- * writers (analyze/analysis.c, analyze/report.c): small captures written
+ * writers (lib/analysis/analysis.c, lib/report/report.c): small captures written
  * here with libpcap, analysed with analysis_run(), the JSON document's
  * keys and values checked exactly.
  */
@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "analysis_int.h"
+#include "analysis/analysis_int.h"
 
 #define T0	(1767225600LL * MT_NS_PER_S)	/* 2026-01-01T00:00:00Z */
 #define MS	MT_NS_PER_MS

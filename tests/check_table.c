@@ -1,4 +1,4 @@
-/* check_table.c: the RFC 4180 CSV reader and writer (lib/table.h). */
+/* check_table.c: the RFC 4180 CSV reader and writer (lib/stats/table.h). */
 #include "config.h"
 
 #include <check.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "table.h"
+#include "stats/table.h"
 
 static struct table *
 parse(const char *s, char *errbuf)

@@ -1,11 +1,11 @@
-/* check_tcpflow.c: Check suite for the TCP flows of a migration (lib/tcpflow.c). */
+/* check_tcpflow.c: Check suite for the TCP flows of a migration (lib/measure/tcpflow.c). */
 #include "config.h"
 
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "tcpflow.h"
+#include "measure/tcpflow.h"
 
 #define T0	(1700000000LL * MT_NS_PER_S)
 #define MS	MT_NS_PER_MS

@@ -1,11 +1,11 @@
-/* check_timeline.c: Check suite for the time bins (lib/timeline.c). */
+/* check_timeline.c: Check suite for the time bins (lib/measure/timeline.c). */
 #include "config.h"
 
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "timeline.h"
+#include "measure/timeline.h"
 
 #define T0	(1700000000LL * MT_NS_PER_S)
 #define MS	MT_NS_PER_MS

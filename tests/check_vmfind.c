@@ -1,11 +1,11 @@
-/* check_vmfind.c: Check suite for finding the migrated VM (lib/vmfind.c). */
+/* check_vmfind.c: Check suite for finding the migrated VM (lib/measure/vmfind.c). */
 #include "config.h"
 
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmfind.h"
+#include "measure/vmfind.h"
 
 #define T0	(1700000000LL * MT_NS_PER_S)
 #define MS	MT_NS_PER_MS

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "runs/cli.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "explain_report.h"
-#include "jobstats.h"
+#include "report/explain_report.h"
+#include "virt/jobstats.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

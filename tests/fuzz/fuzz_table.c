@@ -1,6 +1,6 @@
 /*
  * fuzz_table.c: libFuzzer target for the CSV reader behind `--experiment
- * TABLE.csv` (lib/table.c, RFC 4180). Beyond "no crash", a round trip:
+ * TABLE.csv` (lib/stats/table.c, RFC 4180). Beyond "no crash", a round trip:
  * every table read is written back with table_put_field() and read
  * again, and must come back cell for cell (abort() otherwise, which
  * libFuzzer reports as a crash); in a one-column table, empty cells are
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "table.h"
+#include "stats/table.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

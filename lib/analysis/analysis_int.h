@@ -1,0 +1,96 @@
+/*
+ * analysis_int.h: the inside of struct analysis, shared by the files of
+ * migtrace-analyze that compute it and write it (analysis.c, report_*.c).
+ */
+#ifndef MT_ANALYSIS_INT_H
+#define MT_ANALYSIS_INT_H
+
+#include "analysis/analysis.h"
+#include "measure/announce.h"
+#include "measure/echo.h"
+#include "input/pkt.h"
+#include "input/source.h"
+#include "measure/tcpflow.h"
+#include "measure/timeline.h"
+#include "measure/vmfind.h"
+
+enum int_method { INT_NONE, INT_ECHO, INT_SILENCE, INT_TCP_STALL };
+
+struct analysis_input {
+	char *path;
+	struct src_stats st;
+};
+
+/*
+ * One migration: the migration streams whose spans overlap (a multifd
+ * migration's channels run side by side; one migration after another
+ * does not overlap), and the reply gap around its last data: the guest
+ * pauses before the stream's last bytes and answers again only after the
+ * destination has them all.
+ */
+struct migration {
+	mt_ns first, last;		/* first and last data of its streams */
+	unsigned streams;
+	uint64_t bytes, retrans;
+	double mean_bps, peak_bps;
+	double utilisation;		/* with --link */
+	size_t full_bins, inside_bins;
+	int bottleneck;
+	const struct echo_gap *gap;	/* NULL: no reply gap holds its end */
+	mt_ns announce;			/* the VM's first announce inside the
+					 * gap, or MT_NS_NONE */
+};
+
+/* The VM's announces kept for the migrations: at most this many (five a
+ * migration from QEMU; a flood of them must not grow memory). */
+#define ANALYSIS_MAX_ANNOUNCES	65536
+
+struct analysis {
+	struct analysis_opts o;
+	struct analysis_input *inputs;
+	int nfiles;
+	uint64_t packets;
+	mt_ns first_ts, last_ts;
+
+	int vm_found;
+	struct vm_choice vm;
+
+	/* service interruption */
+	struct echo *echo;
+	struct echo_result er;		/* its gaps belong to echo */
+	mt_ns silence_start, silence_end;
+	const struct tcp_dir_info *stall;	/* longest stall of a VM flow */
+	enum int_method method;
+	mt_ns int_start, int_end;
+	uint64_t int_lost;
+	const char *int_chosen_by;	/* why this gap: "announce", "lost-probes", "longest" */
+
+	/* announce */
+	int have_ann;
+	struct announce_info ann;
+
+	/* migration stream */
+	struct tcp_dir_info *dirs;	/* every data direction tracked */
+	size_t ndirs;
+	unsigned mig_flows;
+	uint64_t mig_bytes, mig_retrans, mig_zero_windows;
+	mt_ns mig_first, mig_last;
+	double mig_mean_bps, mig_peak_bps;
+	double utilisation;
+	size_t full_bins, inside_bins;
+	int bottleneck;
+	struct migration *migs;		/* in time order */
+	size_t nmigs;
+	mt_ns *vm_ann;			/* the VM's announces, as read */
+	size_t nvm_ann, cap_vm_ann;
+
+	struct timeline *tl;
+
+	char **notes;
+	size_t nnotes;
+};
+
+void analysis_note(struct analysis *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif /* MT_ANALYSIS_INT_H */

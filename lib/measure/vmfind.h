@@ -1,0 +1,37 @@
+/*
+ * vmfind.h: find the migrated VM in a capture when the user did not name
+ * it: the host that answers echo requests and whose MAC is announced by
+ * RARP (REFERENCE.md section 2), and learn the address the user did not
+ * give (IP from MAC, MAC from IP).
+ */
+#ifndef MT_VMFIND_H
+#define MT_VMFIND_H
+
+#include "base/mt.h"
+#include "input/pkt.h"
+
+struct vm_choice {
+	struct mt_addr ip;	/* family 0 if unknown */
+	struct mt_mac mac;
+	int have_mac;
+	char reason[256];	/* why this one, for the report */
+};
+
+struct vmfind;
+
+struct vmfind *vmfind_new(void);	/* NULL when out of memory */
+void vmfind_free(struct vmfind *v);
+
+/* Feed a packet. 0, or -1 when out of memory. */
+int vmfind_add(struct vmfind *v, const struct pkt *p);
+
+/*
+ * Pick the VM. 'given' holds what the user gave (ip family 0 and have_mac
+ * 0 when nothing): the missing address is filled in from what was seen.
+ * Return 0 with *out set, or -1 when no VM can be told (out->reason says
+ * why).
+ */
+int vmfind_pick(struct vmfind *v, const struct vm_choice *given,
+    struct vm_choice *out);
+
+#endif /* MT_VMFIND_H */

@@ -1,0 +1,270 @@
+/* cli.c: migtrace-analyze's options (getopt_long), checked and converted. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runs/cli.h"
+
+void
+cli_usage(FILE *f)
+{
+	fputs(
+"Usage: migtrace-analyze [options] FILE...\n"
+"       migtrace-analyze [options] RUNDIR\n"
+"       migtrace-analyze --experiment DIR|TABLE.csv [options]\n"
+"Measure the service interruption and the migration stream of a VM live\n"
+"migration from packet captures (pcap or pcapng; several files are merged\n"
+"by time, e.g. the external-network and the management-network capture),\n"
+"and explain it with libvirt's job statistics. FILE '-' is standard input.\n"
+"RUNDIR is a directory left by migtrace-capture -o or lab/lab run: its\n"
+"captures, jobstats.json or domjobinfo text, and manifest.\n"
+"\n"
+"Options:\n"
+"  --vm ADDR            the VM's IP or MAC address (default: found automatically)\n"
+"  --min-gap DURATION   smallest reply gap reported (default: 3 probe intervals)\n"
+"  --bin DURATION       throughput bin width (default: 100ms)\n"
+"  --link RATE          link rate for utilisation and the bottleneck verdict\n"
+"                       (e.g. 100M, 1G, 100mbit)\n"
+"  --mig-ports LO-HI    migration stream ports (default: 49152-49215)\n"
+"\n"
+"Job statistics (split the downtime, crosscheck, pre-copy model):\n"
+"  --jobstats FILE      virsh domjobinfo --completed text (default or\n"
+"                       --rawstats), or jobstats.json from migtrace-capture\n"
+"  --libvirt URI        fetch the completed job live (with --domain)\n"
+"  --domain NAME        the migrated domain\n"
+"  --downtime-limit D   the switchover limit of the model (default 300ms;\n"
+"                       a plain number is ms, as virsh migrate-setmaxdowntime)\n"
+"  --what-if-link RATE  predict the migration on another link (e.g. 1G)\n"
+"\n"
+"Experiments (many runs: levels, regression of downtime on the factors):\n"
+"  --experiment IN      a directory of run directories, or a CSV table of runs\n"
+"  --factors LIST|CSV   factors to model (a,b,c), or a CSV mapping run -> factors\n"
+"  --response R         interruption (default), libvirt, or a table column\n"
+"  --baseline F=LEVEL   baseline level of a categorical factor\n"
+"  -j, --jobs N         analyse N runs at once (default: the CPUs it may use)\n"
+"\n"
+"Output:\n"
+"  --format FMT         text (default), json, or csv (the timeline)\n"
+"  -o, --output DIR     also write report.txt, report.json and timeline.csv to DIR\n"
+"  -q, --quiet          no report on stdout (with -o)\n"
+"      --no-progress    no progress line on stderr\n"
+"      --no-threads     read the captures in one thread (default: reader\n"
+"                       threads beside the main one, with more than one CPU)\n"
+"  -h, --help           this help\n"
+"  -V, --version        the version\n"
+"\n"
+"Durations take a unit: ns, us, ms, s (default s). Exit status: 0 success,\n"
+"1 usage error, 2 unreadable or invalid input, 3 no VM found (use --vm),\n"
+"4 no migration stream found. See migtrace-analyze(1).\n", f);
+}
+
+static int
+bad(char *errbuf, const char *opt, const char *arg, const char *what)
+{
+	snprintf(errbuf, MT_ERRBUF_SIZE, "%s: '%.200s' is not %s", opt, arg, what);
+	return MT_EXIT_USAGE;
+}
+
+static int
+parse_ports(const char *s, uint16_t *lo, uint16_t *hi)
+{
+	unsigned a, b;
+	char tail;
+
+	if (sscanf(s, "%u-%u%c", &a, &b, &tail) == 2) {
+		/* a range */
+	} else if (sscanf(s, "%u%c", &a, &tail) == 1)
+		b = a;
+	else
+		return -1;
+	if (a == 0 || a > 65535 || b > 65535 || a > b)
+		return -1;
+	*lo = (uint16_t)a;
+	*hi = (uint16_t)b;
+	return 0;
+}
+
+int
+cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
+{
+	enum {
+		OPT_VM = 256, OPT_MIN_GAP, OPT_BIN, OPT_LINK, OPT_MIG_PORTS,
+		OPT_FORMAT, OPT_NO_PROGRESS, OPT_NO_THREADS, OPT_JOBSTATS, OPT_LIBVIRT,
+		OPT_DOMAIN, OPT_DOWNTIME_LIMIT, OPT_WHAT_IF_LINK,
+		OPT_EXPERIMENT, OPT_FACTORS, OPT_RESPONSE, OPT_BASELINE,
+	};
+	static const struct option longopts[] = {
+		{ "vm", required_argument, NULL, OPT_VM },
+		{ "min-gap", required_argument, NULL, OPT_MIN_GAP },
+		{ "bin", required_argument, NULL, OPT_BIN },
+		{ "link", required_argument, NULL, OPT_LINK },
+		{ "mig-ports", required_argument, NULL, OPT_MIG_PORTS },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "jobstats", required_argument, NULL, OPT_JOBSTATS },
+		{ "libvirt", required_argument, NULL, OPT_LIBVIRT },
+		{ "domain", required_argument, NULL, OPT_DOMAIN },
+		{ "downtime-limit", required_argument, NULL, OPT_DOWNTIME_LIMIT },
+		{ "what-if-link", required_argument, NULL, OPT_WHAT_IF_LINK },
+		{ "experiment", required_argument, NULL, OPT_EXPERIMENT },
+		{ "factors", required_argument, NULL, OPT_FACTORS },
+		{ "response", required_argument, NULL, OPT_RESPONSE },
+		{ "baseline", required_argument, NULL, OPT_BASELINE },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+		{ "no-threads", no_argument, NULL, OPT_NO_THREADS },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+	char *end;
+	long n;
+
+	memset(c, 0, sizeof(*c));
+	analysis_opts_init(&c->o);
+	explain_opts_init(&c->eo);
+	c->o.progress = 1;
+	optind = 0;		/* GNU: full reinitialisation */
+	opterr = 0;		/* errors are ours to word */
+	while ((ch = getopt_long(argc, argv, ":o:qj:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_VM:
+			if (mt_addr_parse(optarg, &c->o.vm_ip) == 0)
+				break;
+			if (mt_mac_parse(optarg, &c->o.vm_mac) == 0) {
+				c->o.vm_mac_given = 1;
+				break;
+			}
+			return bad(errbuf, "--vm", optarg, "an IP or MAC address");
+		case OPT_MIN_GAP:
+			if (mt_parse_duration(optarg, &c->o.min_gap) < 0 || c->o.min_gap <= 0)
+				return bad(errbuf, "--min-gap", optarg, "a duration (e.g. 30ms)");
+			break;
+		case OPT_BIN:
+			if (mt_parse_duration(optarg, &c->o.bin) < 0 || c->o.bin < MT_NS_PER_MS)
+				return bad(errbuf, "--bin", optarg, "a duration of at least 1ms");
+			break;
+		case OPT_LINK:
+			if (mt_parse_rate(optarg, &c->o.link_bps) < 0)
+				return bad(errbuf, "--link", optarg, "a rate (e.g. 100M, 1G)");
+			break;
+		case OPT_MIG_PORTS:
+			if (parse_ports(optarg, &c->o.mig_port_lo, &c->o.mig_port_hi) < 0)
+				return bad(errbuf, "--mig-ports", optarg, "a port range (e.g. 49152-49215)");
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") == 0)
+				c->format = CLI_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				c->format = CLI_JSON;
+			else if (strcmp(optarg, "csv") == 0)
+				c->format = CLI_CSV;
+			else
+				return bad(errbuf, "--format", optarg, "text, json or csv");
+			break;
+		case OPT_JOBSTATS:
+			c->jobstats = optarg;
+			break;
+		case OPT_LIBVIRT:
+			c->libvirt_uri = optarg;
+			break;
+		case OPT_DOMAIN:
+			c->domain = optarg;
+			break;
+		case OPT_DOWNTIME_LIMIT:
+			if (explain_parse_limit(optarg, &c->eo.downtime_limit_s) < 0)
+				return bad(errbuf, "--downtime-limit", optarg, "a duration (e.g. 300ms, 500)");
+			break;
+		case OPT_WHAT_IF_LINK:
+			if (mt_parse_rate(optarg, &c->eo.what_if_link_bps) < 0)
+				return bad(errbuf, "--what-if-link", optarg, "a rate (e.g. 1G)");
+			c->explain = 1;
+			break;
+		case OPT_EXPERIMENT:
+			c->experiment = optarg;
+			break;
+		case OPT_FACTORS:
+			c->factors = optarg;
+			break;
+		case OPT_RESPONSE:
+			c->response = optarg;
+			break;
+		case OPT_BASELINE:
+			c->baseline = optarg;
+			break;
+		case 'j':
+			n = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || n < 0 || n > 256)
+				return bad(errbuf, "--jobs", optarg, "a number of jobs from 1 to 256, or 0 for one per core");
+			c->jobs = (int)n;
+			break;
+		case 'o':
+			c->outdir = optarg;
+			break;
+		case 'q':
+			c->quiet = 1;
+			break;
+		case OPT_NO_PROGRESS:
+			c->o.progress = 0;
+			break;
+		case OPT_NO_THREADS:
+			c->o.readahead = 0;
+			break;
+		case 'h':
+			c->help = 1;
+			return 0;
+		case 'V':
+			c->version = 1;
+			return 0;
+		case ':':
+		default:
+			if (optopt >= 256 || (optopt > 0 && strchr("ojqhV", optopt)))
+				snprintf(errbuf, MT_ERRBUF_SIZE, "option '%.100s' needs a value",
+				    argv[optind - 1]);
+			else if (optopt > 0)
+				snprintf(errbuf, MT_ERRBUF_SIZE, "unknown option '-%c'", optopt);
+			else
+				snprintf(errbuf, MT_ERRBUF_SIZE, "unknown option '%.100s'",
+				    argv[optind - 1]);
+			return MT_EXIT_USAGE;
+		}
+	}
+	c->files = argv + optind;
+	c->nfiles = argc - optind;
+	if (c->experiment != NULL) {
+		if (c->nfiles > 0) {
+			snprintf(errbuf, MT_ERRBUF_SIZE, "--experiment takes no "
+			    "capture files ('%.200s')", c->files[0]);
+			return MT_EXIT_USAGE;
+		}
+	} else {
+		if (c->nfiles == 0) {
+			snprintf(errbuf, MT_ERRBUF_SIZE, "no capture file given");
+			return MT_EXIT_USAGE;
+		}
+		if (c->factors || c->response || c->baseline || c->jobs) {
+			snprintf(errbuf, MT_ERRBUF_SIZE, "--factors, --response, "
+			    "--baseline and --jobs go with --experiment");
+			return MT_EXIT_USAGE;
+		}
+	}
+	if (c->quiet && c->outdir == NULL) {
+		snprintf(errbuf, MT_ERRBUF_SIZE, "--quiet needs -o DIR "
+		    "(otherwise nothing is written)");
+		return MT_EXIT_USAGE;
+	}
+	if ((c->libvirt_uri == NULL) != (c->domain == NULL)) {
+		snprintf(errbuf, MT_ERRBUF_SIZE, "--libvirt and --domain go together");
+		return MT_EXIT_USAGE;
+	}
+	if (c->libvirt_uri != NULL && c->jobstats != NULL) {
+		snprintf(errbuf, MT_ERRBUF_SIZE, "give --jobstats or --libvirt, not both");
+		return MT_EXIT_USAGE;
+	}
+	return 0;
+}

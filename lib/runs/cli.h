@@ -1,0 +1,41 @@
+/*
+ * cli.h: migtrace-analyze's command line, parsed into one struct without
+ * printing or exiting, so the parser can be unit-tested and fuzzed.
+ */
+#ifndef MT_CLI_H
+#define MT_CLI_H
+
+#include "analysis/analysis.h"
+#include "runs/experiment.h"
+#include "report/explain_report.h"
+
+enum cli_format { CLI_TEXT, CLI_JSON, CLI_CSV };
+
+struct cli {
+	struct analysis_opts o;
+	struct explain_opts eo;
+	int explain;			/* --what-if-link asks for the model */
+	enum cli_format format;
+	const char *outdir;		/* -o DIR */
+	int quiet;
+	const char *jobstats;		/* --jobstats FILE */
+	const char *libvirt_uri, *domain;
+	/* --experiment and its options */
+	const char *experiment, *factors, *response, *baseline;
+	int jobs;
+	int help, version;
+	char **files;			/* the operands (argv's strings) */
+	int nfiles;
+};
+
+/*
+ * Parse argv. Return 0 (c filled; help/version set when asked), or
+ * MT_EXIT_USAGE with errbuf set to one line naming the option at fault.
+ * Resets getopt's state, so it can be called more than once.
+ */
+int cli_parse(int argc, char **argv, struct cli *c, char *errbuf);
+
+/* The --help text. */
+void cli_usage(FILE *f);
+
+#endif /* MT_CLI_H */

@@ -1,0 +1,45 @@
+/*
+ * rundir.h: a run directory (migtrace-capture -o DIR, lab/lab run --out
+ * DIR): its captures, job statistics and manifest factors.
+ */
+#ifndef MT_RUNDIR_H
+#define MT_RUNDIR_H
+
+#include <jansson.h>
+
+#include "analysis/analysis.h"
+#include "virt/jobstats.h"
+
+struct rundir {
+	char **files;		/* the .pcap and .pcapng files, sorted */
+	int nfiles;
+	struct jobstats *js;	/* jobstats.json, domjobinfo-raw.txt or
+				 * domjobinfo.txt, in that order; or NULL */
+	json_t *factors;	/* the manifest's "factors", or NULL */
+	char *status;		/* the manifest's "status", or NULL */
+	double link_bps;	/* factors.link, 0 when absent */
+	char *vm;		/* the manifest's "vm" (capture --vm), or NULL */
+	char *manifest;		/* its path, or NULL without one */
+};
+
+/*
+ * Open a run directory. Return 0, or -1 with errbuf naming the file at
+ * fault (no captures, unreadable job statistics, broken manifest).
+ * Release with rundir_close().
+ */
+int rundir_open(const char *dir, const struct analysis_opts *o,
+    struct rundir *rd, char *errbuf);
+void rundir_close(struct rundir *rd);
+
+/* Add "run", "factors" and "capture_status" to a report document. */
+void rundir_annotate(json_t *doc, const char *dir, const struct rundir *rd);
+
+/*
+ * What the run says that the user did not: the link rate (factors.link)
+ * and the VM (the manifest's "vm", from migtrace-capture --vm: the
+ * analysis then need not read the captures twice to find it). A "vm"
+ * that is not an address is warned about and left out.
+ */
+void rundir_apply(const struct rundir *rd, struct analysis_opts *o);
+
+#endif /* MT_RUNDIR_H */
