@@ -7,7 +7,7 @@
  *   ext   the external network: ICMP echo probes from a client to the VM
  *         every --probe-interval (10 ms), replies 300 us later unless the
  *         VM is paused (the outage), QEMU's RARP announces after each
- *         switchover (REFERENCE.md 2: ethertype 0x8035, opcode 3, at +0,
+ *         switchover (docs/wire-formats.md: ethertype 0x8035, opcode 3, at +0,
  *         +50, +200, +450, +800 ms), background UDP and ARP of other
  *         hosts, and --flows concurrent TCP flows (half of them to the
  *         VM's port 80, half between other hosts) that each live

@@ -1,7 +1,7 @@
 /*
  * capture-gen.c: offered load for the capture benchmark: Ethernet frames
  * of a fixed size (default 1500 bytes, headers included) carrying
- * IPv4/TCP to port 49152 (the migration port range, REFERENCE.md 2), sent
+ * IPv4/TCP to port 49152 (the migration port range, docs/wire-formats.md), sent
  * from an AF_PACKET socket with sendmmsg(2) at a fixed bit rate (batches
  * every millisecond on absolute deadlines) or as fast as it can.
  *

@@ -1,7 +1,7 @@
 /*
  * floor.c: the floor of the benchmarks: a bare libpcap read loop over the
  * given capture files, one after the other, opened as migtrace opens them
- * (pcap_open_offline_with_tstamp_precision, nanoseconds; REFERENCE.md 5)
+ * (pcap_open_offline_with_tstamp_precision, nanoseconds; docs/captures.md)
  * and read with pcap_next_ex. It touches each record's header and first
  * byte so the work cannot be optimised away, and prints what it read.
  * No decoding, no merge, no measures: what any analyzer must at least pay.

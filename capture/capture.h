@@ -27,7 +27,7 @@ enum cap_role {
 	CAP_EXT			/* external network: the VM's service traffic */
 };
 
-/* Defaults (issue 3): headers only on management, a bit more outside. */
+/* Defaults: headers only on management, a bit more outside. */
 #define CAP_SNAPLEN_MGMT	128
 #define CAP_SNAPLEN_EXT		256
 /* 32 MiB of kernel ring: ~0.25 s of 1 Gbit/s line rate at full frames. */

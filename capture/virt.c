@@ -1,6 +1,6 @@
 /*
  * virt.c: libvirt side of a capture (--libvirt URI --domain NAME):
- * the pre-copy iteration and job-completed events (REFERENCE.md 1), the
+ * the pre-copy iteration and job-completed events (docs/libvirt-jobstats.md), the
  * destination's completed job statistics (--libvirt-dest), and the
  * migration itself (--migrate-to, live + peer-to-peer as Nova does it)
  * in its own thread so that capture goes on meanwhile, and QEMU's own
@@ -104,7 +104,7 @@ on_job_completed(virConnectPtr conn, virDomainPtr dom,
 
 	(void)conn;
 	(void)dom;
-	/* Only a migration ends the capture (REFERENCE.md 1: operation 4
+	/* Only a migration ends the capture (docs/libvirt-jobstats.md: operation 4
 	 * in, 5 out); another job of the domain (a dump, a snapshot) is
 	 * noted and ignored. */
 	if (virTypedParamsGetInt(params, nparams, VIR_DOMAIN_JOB_OPERATION,

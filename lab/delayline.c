@@ -1,7 +1,7 @@
 /*
  * delayline.c: a userspace delay line between two interfaces, for the
  * lab (lab/README.md, `lab/lab delay`): this kernel has no sch_netem
- * (REFERENCE.md 7). Every frame read from one interface is sent out of
+ * (lab/README.md, "Facts the lab relies on"). Every frame read from one interface is sent out of
  * the other D ms later, in both directions, through AF_PACKET raw
  * sockets; a bounded FIFO per direction (a full queue drops and counts).
  * The sockets use PACKET_VNET_HDR: each frame keeps its virtio-net

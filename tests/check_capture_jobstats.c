@@ -1,8 +1,8 @@
 /*
  * check_capture_jobstats.c: jobstats.json as migtrace-capture writes it:
  * typed parameter arrays built by virTypedParamsAdd* (as libvirt's
- * JOB_COMPLETED event and virDomainGetJobStats deliver them, REFERENCE.md
- * 1), turned into the document by lib/virt/jobstats.h the way capture/virt.c
+ * JOB_COMPLETED event and virDomainGetJobStats deliver them,
+ * docs/libvirt-jobstats.md), turned into the document by lib/virt/jobstats.h the way capture/virt.c
  * does (iterations as the events come, then the job), written by
  * lib/base/outfile.c (atomic, 0640, never through a link), and read back
  * by the analyzer's reader with every value exact. No libvirtd needed.
@@ -51,7 +51,7 @@ teardown(void)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
-/* The completed outgoing job of the lab (REFERENCE.md 1), exact bytes. */
+/* The completed outgoing job of the lab (docs/libvirt-jobstats.md), exact bytes. */
 static void
 add_lab_params(void)
 {

@@ -24,7 +24,7 @@
 #define MS 1000000LL
 
 /*
- * The lab run of REFERENCE.md section 4: probes every 10 ms, reply gap
+ * The lab run of docs/probing.md: probes every 10 ms, reply gap
  * 336 ms, first RARP 38 ms before the first reply, libvirt downtime 297.
  */
 static void
@@ -39,7 +39,7 @@ lab_run(struct explain_in *in)
 	in->downtime_s = 0.297;
 }
 
-/* The REFERENCE.md section 1 job, and a capture that agrees with it. */
+/* The docs/libvirt-jobstats.md job, and a capture that agrees with it. */
 static void
 reference_run(struct explain_in *in)
 {
@@ -241,7 +241,7 @@ START_TEST(crosscheck_skewed_clock)
 }
 END_TEST
 
-/* Issue 4's "done when" through explain: within 15% of 8712 ms. */
+/* the model through explain: within 15% of 8712 ms. */
 START_TEST(model_reference)
 {
 	struct explain_in in;

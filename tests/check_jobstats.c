@@ -53,7 +53,7 @@ load(const char *name, struct warns *w, char *err)
 	    (unsigned long long)(js)->f.v, (unsigned long long)(want));	\
 } while (0)
 
-/* The real `virsh domjobinfo --completed` of REFERENCE.md section 1. */
+/* The real `virsh domjobinfo --completed` of docs/libvirt-jobstats.md. */
 static void
 check_reference_text(const struct jobstats *js)
 {
@@ -472,7 +472,7 @@ END_TEST
 
 /*
  * Live fetch against libvirt's test driver: it has domains but no job
- * statistics (REFERENCE.md section 1), so the honest outcome is a clear
+ * statistics (docs/libvirt-jobstats.md), so the honest outcome is a clear
  * error, which is what is checked here.
  */
 START_TEST(fetch_test_driver)

@@ -165,7 +165,7 @@ START_TEST(bad_inputs)
 END_TEST
 
 /*
- * V from the real job statistics of REFERENCE.md section 1: 256.625 MiB
+ * V from the real job statistics of docs/libvirt-jobstats.md: 256.625 MiB
  * = 65696 pages of 4096 bytes, 42654 of them zero pages.
  */
 START_TEST(first_pass_reference)
@@ -191,7 +191,7 @@ START_TEST(first_pass_reference)
 END_TEST
 
 /*
- * Issue 4's "done when" on the REFERENCE.md sample (no memory dirtying):
+ * The model on the real job of tests/jobstats/domjobinfo.txt (no memory dirtying):
  * predicted migration time within 15% of the measured 8712 ms, at the
  * measured rate 11.296 MiB/s, with setup 1 ms and dirty rate 0.
  */

@@ -365,7 +365,7 @@ fr_qinq(struct fb *f)
 	return DLT_EN10MB_;
 }
 
-/* QEMU's self-announce: RARP opcode 3, broadcast (REFERENCE.md 2). */
+/* QEMU's self-announce: RARP opcode 3, broadcast (docs/wire-formats.md). */
 static int
 fr_rarp(struct fb *f)
 {

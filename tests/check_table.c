@@ -154,7 +154,7 @@ END_TEST
 /*
  * A name or cell that itself begins with a byte order mark, written as
  * the first field of a file, must come back whole, not be taken for the
- * file's mark (issue 8: found by tests/fuzz/fuzz_table's round trip).
+ * file's mark (found by tests/fuzz/fuzz_table's round trip).
  */
 START_TEST(write_leading_bom)
 {

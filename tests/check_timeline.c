@@ -105,7 +105,7 @@ END_TEST
 /*
  * An event absurdly far from the start (a hostile timestamp) would need
  * more bins than memory can hold: it is counted as dropped, not binned,
- * nothing is allocated for the span (issue 8: a record one year off made
+ * nothing is allocated for the span (a record one year off made
  * the analyzer allocate 12 GB), and the timeline stays usable.
  */
 START_TEST(absurd_span)

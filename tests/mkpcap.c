@@ -5,13 +5,13 @@
  * Two capture points, one file each (--role):
  *   ext   the external network: ICMP/ICMPv6 echo between a client and the
  *         VM, ARP, QEMU's RARP announces after the switchover
- *         (REFERENCE.md 2: ethertype 0x8035, opcode 3, broadcast, source =
+ *         (docs/wire-formats.md: ethertype 0x8035, opcode 3, broadcast, source =
  *         guest MAC, 5 frames at +0, +50, +200, +450, +800 ms), and the
  *         background traffic of other hosts (echo between two other hosts,
  *         UDP queries);
  *   mgmt  the management network: the migration TCP stream source host ->
  *         destination host port 49152 whose payload starts with "QEVM"
- *         0x5145564d and version 3 (REFERENCE.md 2), MSS-sized segments at
+ *         0x5145564d and version 3 (docs/wire-formats.md), MSS-sized segments at
  *         a given payload rate, ACKs back, optional retransmissions and
  *         zero-window ACKs, optional multifd channels (magic 0x11223344),
  *         an unrelated bulk TCP flow on port 22 and libvirtd RPC on 16509.
@@ -112,7 +112,7 @@ static const struct {
 
 /* Ports of the management flows. */
 #define PORT_MIG_SRC	45678	/* outside 49152-49215 on purpose */
-#define PORT_MIG_DST	49152	/* REFERENCE.md 2: first port libvirt picks */
+#define PORT_MIG_DST	49152	/* docs/wire-formats.md: first port libvirt picks */
 #define PORT_LIBVIRT	16509
 #define PORT_LIBVIRT_CL	41000
 #define PORT_SSH	22
@@ -685,7 +685,7 @@ gen_ext(const struct opts *o, struct evlist *l)
 		}
 	}
 
-	/* QEMU's announce from the destination: REFERENCE.md 2. The only
+	/* QEMU's announce from the destination: docs/wire-formats.md. The only
 	 * frames with the VM's address inside the outage. */
 	if (!o->no_announce && m != NULL) {
 		static const int64_t off_ms[] = { 0, 50, 200, 450, 800 };
@@ -1048,7 +1048,7 @@ fill_payload(const struct ev *e, uint8_t *p)
 
 	switch (e->paykind) {
 	case PAY_QEVM:
-		/* The QEMU stream header (REFERENCE.md 2), then RAM pages,
+		/* The QEMU stream header (docs/wire-formats.md), then RAM pages,
 		 * which are mostly zero pages. */
 		memset(p, 0, e->len);
 		for (i = 0; i < e->len && e->payoff + i < 8; i++)

@@ -27,7 +27,7 @@ analysis_opts_init(struct analysis_opts *o)
 	o->bin = 100 * MT_NS_PER_MS;
 	o->readahead = -1;
 	o->mig_port_lo = 49152;		/* qemu.conf migration_port_min */
-	o->mig_port_hi = 49215;		/* migration_port_max; REFERENCE.md 2 */
+	o->mig_port_hi = 49215;		/* migration_port_max; docs/wire-formats.md */
 }
 
 void
@@ -490,7 +490,7 @@ out:
 
 /*
  * Which reply gap is the migration's interruption. The switchover is where
- * the destination announces the guest (REFERENCE.md section 2), so the
+ * the destination announces the guest (docs/wire-formats.md), so the
  * gap holding the first announce is it. Without an announce inside any
  * gap: the gap that lost the most probes, then the longest. The longest
  * alone is not enough: a TCG guest under load can answer a burst of

@@ -1,7 +1,7 @@
 /*
  * explain.c: decomposition of the service interruption, crosschecks of
  * the capture against libvirt, and the pre-copy model for one run
- * (issue 4; REFERENCE.md sections 1-4).
+ * (docs/libvirt-jobstats.md, docs/precopy-model.md, docs/probing.md).
  */
 #include "config.h"
 
@@ -51,10 +51,10 @@ explain_part_name(enum explain_part p)
 }
 
 /*
- * The interruption seen on the network, split in three (issue 4):
+ * The interruption seen on the network, split in three:
  *   paused      libvirt's downtime, guest CPUs stopped;
  *   convergence from the first RARP announce (the destination resumes
- *               the guest, REFERENCE.md section 2) to the first reply;
+ *               the guest, docs/wire-formats.md) to the first reply;
  *   resolution  the rest: the outage began somewhere between the last
  *               answered probe and the pause, so 0 <= rest <= one probe
  *               interval. The rest can also be a little negative:
@@ -193,14 +193,14 @@ explain_crosscheck(const struct explain_in *in, struct explain_check *ck)
  *  V  the first pass in stream bytes, from libvirt's page counts
  *     (model_first_pass_bytes): non-zero pages in full, zero pages as
  *     9-byte markers. memory_total would count every zero page at 4 KiB
- *     and predict the REFERENCE.md sample at 22.7 s instead of 8.7 s.
+ *     and predict the job of tests/jobstats/domjobinfo.txt at 22.7 s instead of 8.7 s.
  *     Without page counts: memory_total (said so), without job
  *     statistics: the capture's stream bytes.
  *  M  memory_total: what QEMU counts as pending before pass 0 (model.h).
  *  R  the stream's measured mean throughput (what the link delivered to
  *     this migration), else libvirt's memory_bps, else --link x TCP's
  *     payload share.
- *  D  memory_dirty_rate x page size (REFERENCE.md section 3); 0 if
+ *  D  memory_dirty_rate x page size (docs/precopy-model.md); 0 if
  *     unknown (said in the note).
  * Measured time: libvirt's time_elapsed (the whole job, what a user calls
  * the migration time), else the stream's duration.
@@ -256,7 +256,7 @@ explain_model(const struct explain_in *in, struct explain_model *m)
 		    !KNOWN(v) ? "memory to send" : "link rate");
 		return;
 	}
-	/* D = pages/s x page size (REFERENCE.md section 3). */
+	/* D = pages/s x page size (docs/precopy-model.md). */
 	if (KNOWN(in->dirty_rate) && KNOWN(in->page_size))
 		d = in->dirty_rate * in->page_size;
 	else

@@ -9,7 +9,7 @@
 
 /*
  * Timestamps are integer nanoseconds since the Unix epoch, end to end
- * (STYLE.md rule 8). Durations are differences of these. Convert to
+ * (so no floating-point rounding creeps into a measure). Durations are differences of these. Convert to
  * seconds only when writing output.
  */
 typedef int64_t mt_ns;

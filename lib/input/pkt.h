@@ -4,7 +4,7 @@
  *
  * Link types: DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW (and
  * LINKTYPE_RAW 101, DLT 12/14; DLT_IPV4/IPV6 228/229 too), DLT_NULL /
- * DLT_LOOP (REFERENCE.md 5). Choices for odd cases: top of pkt.c.
+ * DLT_LOOP (docs/captures.md). Choices for odd cases: top of pkt.c.
  * Byte counts come from the wire: pcap's len and the IP length fields,
  * never the captured length, because captures are headers-only.
  */
@@ -16,7 +16,7 @@
 /* Ethertypes and protocol numbers the decoder knows. */
 #define ETHERTYPE_IPV4	0x0800
 #define ETHERTYPE_ARP	0x0806
-#define ETHERTYPE_RARP	0x8035	/* QEMU's self-announce (REFERENCE.md 2) */
+#define ETHERTYPE_RARP	0x8035	/* QEMU's self-announce (docs/wire-formats.md) */
 #define ETHERTYPE_VLAN	0x8100
 #define ETHERTYPE_QINQ	0x88a8
 #define ETHERTYPE_IPV6	0x86dd

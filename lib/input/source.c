@@ -1,6 +1,6 @@
 /*
  * source.c: open capture files through libpcap with nanosecond precision
- * (REFERENCE.md 5), explain why one cannot be read, and merge any number
+ * (docs/captures.md), explain why one cannot be read, and merge any number
  * of them by timestamp with a binary heap of one pending record per file.
  *
  * Two ways to read, with the same records, warnings and stats:

@@ -1,7 +1,7 @@
 /*
  * announce.h: who announced which MAC address, and when. QEMU announces a
  * migrated guest with RARP frames (ethertype 0x8035, opcode 3, source =
- * guest MAC; REFERENCE.md section 2); other hypervisors and guests send
+ * guest MAC; docs/wire-formats.md); other hypervisors and guests send
  * gratuitous ARP (sender IP = target IP). The first announce marks the
  * moment the destination is about to resume the guest.
  */

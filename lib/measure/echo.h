@@ -1,7 +1,7 @@
 /*
  * echo.h: ICMP and ICMPv6 echo towards one target (the VM): requests and
  * replies matched by (identifier, sequence), the probe interval, lost
- * probes, and every gap in the replies (REFERENCE.md section 4: a capture
+ * probes, and every gap in the replies (docs/probing.md: a capture
  * gives the exact last reply before and first reply after an outage).
  *
  * Ownership: echo_new() returns a tracker freed by echo_free() (NULL ok).

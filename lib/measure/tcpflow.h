@@ -1,7 +1,7 @@
 /*
  * tcpflow.h: TCP flows that matter to a migration: the QEMU migration
  * stream (payload starting with the magic "QEVM" 0x5145564d, or a port in
- * the migration range; REFERENCE.md section 2) and the VM's own TCP flows.
+ * the migration range; docs/wire-formats.md) and the VM's own TCP flows.
  *
  * Per direction: payload bytes in sequence space (retransmissions not
  * counted twice; a segment the capture missed still counts, since the

@@ -224,7 +224,7 @@ vmfind_pick(struct vmfind *v, const struct vm_choice *given,
 		return 0;
 	}
 	/*
-	 * RARP is QEMU's own announce of a migrated guest (REFERENCE.md 2):
+	 * RARP is QEMU's own announce of a migrated guest (docs/wire-formats.md):
 	 * a host it names is a better guess than one that merely answers
 	 * echo requests.
 	 */

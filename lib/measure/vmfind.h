@@ -1,7 +1,7 @@
 /*
  * vmfind.h: find the migrated VM in a capture when the user did not name
  * it: the host that answers echo requests and whose MAC is announced by
- * RARP (REFERENCE.md section 2), and learn the address the user did not
+ * RARP (docs/wire-formats.md), and learn the address the user did not
  * give (IP from MAC, MAC from IP).
  */
 #ifndef MT_VMFIND_H

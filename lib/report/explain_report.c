@@ -524,7 +524,7 @@ text_model(const json_t *m, FILE *f)
 			fprintf(f, "\nPre-copy model: %s\n", tstr(m, "note"));
 		return;
 	}
-	fprintf(f, "\nPre-copy model (REFERENCE.md section 3)\n");
+	fprintf(f, "\nPre-copy model (Clark et al. 2005; QEMU migration/ram.c)\n");
 	ROW(f, "Memory to send (V):", fmt_bytes(tnum(m, "v_bytes"), a,
 	    sizeof(a)));
 	snprintf(l, sizeof(l), "%s (%s)", fmt_bps(tnum(m, "link_bps"), a,

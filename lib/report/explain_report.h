@@ -1,6 +1,6 @@
 /*
  * explain_report.h: the "jobstats", "decomposition", "crosscheck" and
- * "model" sections of migtrace-analyze's report (issue 4), added to the
+ * "model" sections of migtrace-analyze's report, added to the
  * report document (analysis_to_json) and printed after the text report.
  * Works from the document's keys only (see lib/analysis/analysis.h).
  *

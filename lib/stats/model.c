@@ -1,4 +1,4 @@
-/* model.c: the pre-copy migration model (REFERENCE.md section 3). */
+/* model.c: the pre-copy migration model (docs/precopy-model.md). */
 #include "config.h"
 
 #include <math.h>

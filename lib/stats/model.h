@@ -1,5 +1,5 @@
 /*
- * model.h: the pre-copy model of live migration (REFERENCE.md section 3,
+ * model.h: the pre-copy model of live migration (docs/precopy-model.md,
  * after Clark et al. NSDI 2005, Akoush et al. MASCOTS 2010, Liu 2011).
  *
  * V bytes to send, link rate R bytes/s, dirty rate D bytes/s,
@@ -21,7 +21,7 @@
 
 #include <stdint.h>
 
-/* QEMU's default downtime limit (REFERENCE.md section 2): 300 ms. */
+/* QEMU's default downtime limit (docs/wire-formats.md): 300 ms. */
 #define MODEL_DEFAULT_LIMIT_S	0.300
 /* Passes the model follows before it calls a run non-converging. */
 #define MODEL_MAX_PASSES	1000
@@ -30,7 +30,7 @@
  * QEMU's RAM stream framing (migration/ram.c, save_page_header): each
  * page goes with an 8-byte header (be64 offset | flags); a page of one
  * repeated byte (zero page, RAM_SAVE_FLAG_ZERO) is the header plus that
- * byte. Checked against the real sample in REFERENCE.md section 1:
+ * byte. Checked against the real sample in docs/libvirt-jobstats.md:
  * 23164 normal pages x 4104 + 42654 constant x 9 = 95,448,942 bytes,
  * and virsh printed "Memory processed: 91.028 MiB" = 95,449,776 +- 524:
  * the same to 0.001% (the rest: the RAM section's block list and the
@@ -74,7 +74,7 @@ int model_precopy(const struct model_in *in, struct model_out *out);
  * stream bytes. memory_total / page_size pages, of which memory_constant
  * were sent as zero-page markers (9 bytes) and the rest in full
  * (page_size + 8). A guest that touched little of its memory costs much
- * less than memory_total: in the REFERENCE.md sample 94.95 MB rather
+ * less than memory_total: in the job of tests/jobstats/domjobinfo.txt 94.95 MB rather
  * than 269.1 MB, which is why the model does not use memory_total.
  * Assumes each zero page is counted once (true for the first pass; a
  * dirtying guest re-sends normal pages, which the dirty rate models).

@@ -2,7 +2,7 @@
  * jobstats.c: libvirt job statistics: the stored fields, typed parameters
  * in (virDomainGetJobStats, JOB_COMPLETED event, jobstats.json), file
  * loading and form detection, and the report's "jobstats" section.
- * Parameter names and types: REFERENCE.md section 1 (libvirt 9.0).
+ * Parameter names and types: docs/libvirt-jobstats.md (libvirt 9.0).
  * libvirt's header types only: no libvirt function is called here (the
  * live fetch, which needs libvirt's code, is in jobstats_fetch.c).
  */

@@ -7,7 +7,7 @@
  * Out: jobstats.json (written by migtrace-capture with the functions at
  * the end of this file) and the "jobstats" section of the report.
  *
- * Facts: REFERENCE.md section 1 (libvirt 9.0 libvirt-domain.h): times ms,
+ * Facts: docs/libvirt-jobstats.md (libvirt 9.0 libvirt-domain.h): times ms,
  * sizes bytes, memory_bps bytes/s, memory_dirty_rate pages/s.
  */
 #ifndef MT_JOBSTATS_H

@@ -123,7 +123,7 @@ jobstats_fetch(const char *uri, const char *domain, mt_warn_fn warn,
 		goto out;
 	}
 	/*
-	 * COMPLETED: the last completed job (REFERENCE.md section 1);
+	 * COMPLETED: the last completed job (docs/libvirt-jobstats.md);
 	 * KEEP_COMPLETED so that the next reader still finds it.
 	 */
 	if (lv.virDomainGetJobStats(dom, &type, &params, &nparams,

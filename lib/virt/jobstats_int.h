@@ -18,7 +18,7 @@ enum js_kind {
 	JS_BOOL,		/* BOOLEAN */
 };
 
-/* A typed parameter migtrace stores (REFERENCE.md section 1). */
+/* A typed parameter migtrace stores (docs/libvirt-jobstats.md). */
 struct js_field {
 	const char *param;	/* libvirt name (VIR_DOMAIN_JOB_*) */
 	enum js_kind kind;

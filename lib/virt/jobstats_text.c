@@ -1,8 +1,8 @@
 /*
  * jobstats_text.c: read `virsh domjobinfo --completed` output, the default
  * form (labels, rounded sizes) and the --rawstats form ("Job type: N",
- * then the raw parameters as "name: value", exact). Format: REFERENCE.md
- * section 1; virsh pads labels to 17 columns, sizes are printed with 3
+ * then the raw parameters as "name: value", exact). Format: docs/libvirt-jobstats.md;
+ * virsh pads labels to 17 columns, sizes are printed with 3
  * decimals in powers of 1024 (so lossy), times in ms.
  */
 #include "config.h"

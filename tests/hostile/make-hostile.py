@@ -74,7 +74,7 @@ def tcp(sport, dport, seq, ack, flags, payload=b'', doff=None, opts=b''):
 
 
 def rarp(mac):
-    # RFC 903 request as QEMU sends it (REFERENCE.md 2): htype 1, ptype
+    # RFC 903 request as QEMU sends it (docs/wire-formats.md): htype 1, ptype
     # IPv4, opcode 3, sender = target = the guest's MAC, addresses 0.
     return eth(BCAST, mac, 0x8035, struct.pack('!HHBBH', 1, 0x0800, 6, 4, 3)
                + mac + b'\0' * 4 + mac + b'\0' * 4)
