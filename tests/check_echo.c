@@ -585,6 +585,143 @@ START_TEST(replies_only_pruned)
 }
 END_TEST
 
+/*
+ * The boundary and tie rules, in the man page's words
+ * (analyze/migtrace-analyze.1, "Service interruption").
+ */
+
+/* Probes every 10 ms (first at T0), replies 500 us later, except the
+ * requests in [lo, hi); the reply to request late_k is late_by later. */
+static void
+probe_run_late(struct echo *e, int n, int lo, int hi, int late_k, mt_ns late_by)
+{
+	for (int k = 0; k < n; k++) {
+		req(e, T0 + k * 10 * MS, 7, (uint16_t)k);
+		if (k >= lo && k < hi)
+			continue;
+		rep(e, T0 + k * 10 * MS + 500 * US + (k == late_k ? late_by : 0),
+		    7, (uint16_t)k);
+	}
+}
+
+/*
+ * "Every gap between consecutive replies longer than --min-gap is
+ * listed": a gap of exactly the threshold is not, one nanosecond more
+ * is. The default threshold is three probe intervals (30 ms here): two
+ * requests lost make a 30 ms gap. Checked before the interval is known
+ * while reading (100 requests) and after (5000, more than the
+ * ECHO_SPACING_SAMPLES whose median sets the floor during the read).
+ */
+START_TEST(gap_exactly_min_gap)
+{
+	static const int sizes[] = { 100, ECHO_SPACING_SAMPLES + 1000 };
+
+	for (size_t i = 0; i < 2; i++) {
+		int n = sizes[i], k = n - 50;
+		struct echo_result r;
+		struct echo *e = echo_new(&VM, 0);
+
+		probe_run_late(e, n, k, k + 2, k + 2, 0);
+		ck_assert_int_eq(echo_result(e, &r), 0);
+		ck_assert_int_eq(r.min_gap, 30 * MS);
+		ck_assert_uint_eq(r.lost, 2);
+		ck_assert_uint_eq(r.ngaps, 0);
+		echo_free(e);
+
+		e = echo_new(&VM, 0);
+		probe_run_late(e, n, k, k + 2, k + 2, 1);
+		ck_assert_int_eq(echo_result(e, &r), 0);
+		ck_assert_uint_eq(r.ngaps, 1);
+		ck_assert_int_eq(r.gaps[0].end - r.gaps[0].start, 30 * MS + 1);
+		ck_assert_uint_eq(r.gaps[0].lost, 2);
+		echo_free(e);
+
+		/* --min-gap given: the same rule. */
+		e = echo_new(&VM, 30 * MS);
+		probe_run_late(e, n, k, k + 2, k + 2, 0);
+		ck_assert_int_eq(echo_result(e, &r), 0);
+		ck_assert_uint_eq(r.ngaps, 0);
+		echo_free(e);
+		e = echo_new(&VM, 30 * MS);
+		probe_run_late(e, n, k, k + 2, k + 2, 1);
+		ck_assert_int_eq(echo_result(e, &r), 0);
+		ck_assert_uint_eq(r.ngaps, 1);
+		echo_free(e);
+	}
+}
+END_TEST
+
+/*
+ * "the probes sent inside it that were never answered": a lost request
+ * stamped exactly at the last reply before the gap or exactly at the
+ * first reply after it is not inside; one a nanosecond later (or
+ * earlier) is.
+ */
+START_TEST(lost_at_reply_time)
+{
+	static const struct {
+		mt_ns at_start, at_end;	/* offsets from the gap's ends */
+		uint64_t lost;
+	} cases[] = {
+		{ 0, 0, 10 }, { 1, 0, 11 }, { 0, -1, 11 }, { 1, -1, 12 },
+	};
+	mt_ns start = T0 + 49 * 10 * MS + 500 * US;
+	mt_ns end = T0 + 60 * 10 * MS + 500 * US;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct echo *e = echo_new(&VM, 0);
+		struct echo_result r;
+
+		for (int k = 0; k < 100; k++) {
+			req(e, T0 + k * 10 * MS, 7, (uint16_t)k);
+			/* two more requests of another prober, never answered */
+			if (k == 49)
+				req(e, start + cases[i].at_start, 8, 1);
+			if (k == 60)
+				req(e, end + cases[i].at_end, 8, 2);
+			if (k < 50 || k >= 60)
+				rep(e, T0 + k * 10 * MS + 500 * US, 7, (uint16_t)k);
+		}
+		ck_assert_int_eq(echo_result(e, &r), 0);
+		ck_assert_uint_eq(r.lost, 12);
+		ck_assert_uint_eq(r.ngaps, 1);
+		ck_assert_int_eq(r.gaps[0].start, start);
+		ck_assert_int_eq(r.gaps[0].end, end);
+		ck_assert_msg(r.gaps[0].lost == cases[i].lost,
+		    "case %zu: %llu lost inside the gap, want %llu", i,
+		    (unsigned long long)r.gaps[0].lost,
+		    (unsigned long long)cases[i].lost);
+		echo_free(e);
+	}
+}
+END_TEST
+
+/*
+ * A reply stamped before the previous one (a file whose time goes
+ * backwards, two captures merged): the last reply does not move back, so
+ * the next reply makes no gap from it, and the last reply reported is the
+ * latest one.
+ */
+START_TEST(reply_backwards)
+{
+	struct echo *e = echo_new(&VM, 0);
+	struct echo_result r;
+
+	for (int k = 0; k < 100; k++) {
+		req(e, T0 + k * 10 * MS, 7, (uint16_t)k);
+		rep(e, T0 + k * 10 * MS + 500 * US, 7, (uint16_t)k);
+		if (k == 60)	/* 40 ms back: 50 ms before reply 61 */
+			rep(e, T0 + 60 * 10 * MS + 500 * US - 40 * MS, 9, 1);
+	}
+	rep(e, T0 + 500 * MS, 9, 2);	/* the last reply read, not the latest */
+	ck_assert_int_eq(echo_result(e, &r), 0);
+	ck_assert_uint_eq(r.replies, 102);
+	ck_assert_uint_eq(r.ngaps, 0);
+	ck_assert_int_eq(r.last_reply, T0 + 99 * 10 * MS + 500 * US);
+	echo_free(e);
+}
+END_TEST
+
 /* One request: no interval, so min_gap falls back to one second. */
 START_TEST(one_request)
 {
@@ -632,6 +769,9 @@ echo_suite(void)
 	tcase_add_test(tc, replies_only_pruned);
 	tcase_add_test(tc, one_request);
 	tcase_add_test(tc, ring_collisions);
+	tcase_add_test(tc, gap_exactly_min_gap);
+	tcase_add_test(tc, lost_at_reply_time);
+	tcase_add_test(tc, reply_backwards);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

@@ -564,6 +564,74 @@ START_TEST(gap_choice)
 END_TEST
 
 /*
+ * "the gap that lost the most probes, else the longest": two gaps that
+ * lost 5 probes each, one 10 ms longer (the reply to the request after
+ * the lost ones came late, after the next one); the longer one is the
+ * interruption, whether it comes first or second. Two gaps that lost
+ * nothing (the held replies all come in a burst just after the next
+ * reply): the longer one, chosen by "longest".
+ */
+static void
+two_gaps(struct capture *c, int lost, int longer_first)
+{
+	int g[2] = { 50, 120 };	/* the first request held in each gap */
+
+	for (int k = 0; k < 200; k++) {
+		mt_ns t = T0 + 5 * MS + k * 10 * MS + 500 * US;
+		int held = 0;
+
+		echo(c, T0 + 5 * MS + k * 10 * MS, 0, (uint16_t)k);
+		for (int i = 0; i < 2; i++) {
+			int n = (i == 0) == (longer_first != 0) ? 6 : 5;
+			if (k >= g[i] && k < g[i] + n) {
+				held = 1;
+				if (lost && k < g[i] + 5)
+					break;	/* never answered */
+				/* answered just after the reply to g + n */
+				echo(c, T0 + 5 * MS + (g[i] + n) * 10 * MS +
+				    500 * US + (k - g[i] + 1) * US, 1, (uint16_t)k);
+			}
+		}
+		if (!held)
+			echo(c, t, 1, (uint16_t)k);
+	}
+}
+
+START_TEST(gap_tie)
+{
+	for (int lost = 0; lost <= 1; lost++)
+		for (int first = 0; first <= 1; first++) {
+			struct capture c = { 0 };
+			struct analysis_opts o;
+			struct analysis *a;
+			char name[32], *path;
+			json_t *doc;
+			int g = first ? 50 : 120;
+			mt_ns start = T0 + 5 * MS + (g - 1) * 10 * MS + 500 * US;
+
+			two_gaps(&c, lost, first);
+			snprintf(name, sizeof(name), "tie%d%d.pcap", lost, first);
+			path = write_pcap(&c, name);
+			analysis_opts_init(&o);
+			ck_assert_int_eq(mt_addr_parse("192.0.2.10", &o.vm_ip), 0);
+			a = run(&o, path);
+			doc = analysis_to_json(a);
+			ck_assert_uint_eq(json_array_size(get(doc, "interruption.gaps")), 2);
+			is_int(doc, "interruption.gaps.0.lost_probes", lost ? 5 : 0);
+			is_int(doc, "interruption.gaps.1.lost_probes", lost ? 5 : 0);
+			is_str(doc, "interruption.chosen_by", lost ? "lost-probes" : "longest");
+			is_int(doc, "interruption.last_reply_before_ns", start);
+			is_int(doc, "interruption.first_reply_after_ns", start + 70 * MS);
+			is_real(doc, "interruption.duration_s", 0.07);
+			json_decref(doc);
+			analysis_free(a);
+			free(path);
+			free(c.f);
+		}
+}
+END_TEST
+
+/*
  * The same capture from memory (analysis_run_mem, fmemopen: the fuzzing
  * path) and from the file gives the same document, both passes included
  * (no --vm), when given the same name.
@@ -1070,6 +1138,7 @@ report_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, full_run);
 	tcase_add_test(tc, gap_choice);
+	tcase_add_test(tc, gap_tie);
 	tcase_add_test(tc, from_memory);
 	tcase_add_test(tc, no_link);
 	tcase_add_test(tc, no_vm);

@@ -298,6 +298,12 @@ START_TEST(sequence_wrap)
 }
 END_TEST
 
+/*
+ * A retransmission is a data segment that starts below the highest
+ * sequence sent so far, whether or not it carries new bytes too (the man
+ * page, tests/README.md, mkpcap.test): a full resend, a partial overlap
+ * that extends the top, a piece inside old data.
+ */
 START_TEST(retransmissions)
 {
 	struct tcpflow *t = mkflows(NULL);

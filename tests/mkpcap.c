@@ -183,6 +183,7 @@ struct opts {
 	uint64_t stream_bytes;
 	int64_t stream_start;
 	int retrans;
+	int overlaps;
 	int zero_windows;
 	int64_t zero_window_pause;
 	uint32_t snaplen;
@@ -817,16 +818,18 @@ gen_flow(const struct opts *o, struct evlist *l, int k)
 	uint64_t bytes = flow_bytes(o, k), rate = flow_rate(o);
 	uint64_t nseg = (bytes + seg - 1) / seg, i;
 	int nrtx = k == 0 ? o->retrans : 0, nzw = k == 0 ? o->zero_windows : 0;
-	uint64_t *rtx, *zw;
+	int nov = k == 0 ? o->overlaps : 0;
+	uint64_t *rtx, *zw, *ov;
 	uint64_t hole = UINT64_MAX;	/* lost segment not yet resent */
 	uint64_t received = 0;		/* bytes acked in order */
 	int j;
 
 	rtx = calloc((size_t)nrtx + 1, sizeof *rtx);
 	zw = calloc((size_t)nzw + 1, sizeof *zw);
-	if (rtx == NULL || zw == NULL)
+	ov = calloc((size_t)nov + 1, sizeof *ov);
+	if (rtx == NULL || zw == NULL || ov == NULL)
 		die(2, "out of memory");
-	if ((nrtx + nzw) > 0 && (uint64_t)(nrtx + nzw) * 8 + 8 > nseg)
+	if ((nrtx + nzw + nov) > 0 && (uint64_t)(nrtx + nzw + nov) * 8 + 8 > nseg)
 		die(1, "--retrans and --zero-windows need a longer stream "
 		    "(%" PRIu64 " segments)", nseg);
 	/* Evenly spread, retransmissions at odd eighths of a slot,
@@ -840,6 +843,14 @@ gen_flow(const struct opts *o, struct evlist *l, int k)
 		    idx_in(rtx, nrtx, zw[j] - 2) || idx_in(rtx, nrtx, zw[j] - 3))
 			zw[j] += 4;
 	}
+	/* Overlapping resends: clear of the holes and the zero windows. */
+	for (j = 0; j < nov; j++) {
+		ov[j] = 4 + ((uint64_t)j * 4 + 3) * (nseg - 8) / ((uint64_t)nov * 4);
+		while (idx_in(zw, nzw, ov[j]) || idx_in(rtx, nrtx, ov[j]) ||
+		    idx_in(rtx, nrtx, ov[j] - 1) || idx_in(rtx, nrtx, ov[j] - 2) ||
+		    idx_in(rtx, nrtx, ov[j] - 3) || idx_in(ov, j, ov[j]))
+			ov[j] += 5;
+	}
 
 	add_handshake(l, t0 + o->stream_start - 3 * NS_PER_MS +
 	    k * 100 * NS_PER_US, H_SRC, H_DST, sport, PORT_MIG_DST, iss - 1,
@@ -850,6 +861,18 @@ gen_flow(const struct opts *o, struct evlist *l, int k)
 		struct ev *e;
 
 		t = t0 + o->stream_start + rate_offset(rate, off) + pause;
+		if (idx_in(ov, nov, i) && hole == UINT64_MAX && len == seg) {
+			/* The first half of the segment alone, lost after
+			 * the capture point; 1 us later the whole segment:
+			 * a resend that overlaps old data and extends it. */
+			e = add_tcp(l, t, H_SRC, H_DST, sport, PORT_MIG_DST,
+			    iss + (uint32_t)off, riss, TH_ACK, 502, seg / 2,
+			    M_MIG_DATA);
+			e->paykind = PAY_QEVM;
+			e->payoff = (uint32_t)off;
+			e->flow = (uint8_t)k;
+			t += NS_PER_US;
+		}
 		e = add_tcp(l, t, H_SRC, H_DST, sport, PORT_MIG_DST,
 		    iss + (uint32_t)off, riss, TH_ACK | (i + 1 == nseg ?
 		    TH_PSH : 0), 502, len, M_MIG_DATA);
@@ -909,6 +932,7 @@ gen_flow(const struct opts *o, struct evlist *l, int k)
 	    iss + (uint32_t)bytes, riss, M_MIG_CTRL);
 	free(rtx);
 	free(zw);
+	free(ov);
 }
 
 /* The management network. */
@@ -1769,14 +1793,15 @@ truth_mgmt(const struct opts *o, const struct evlist *l, json_t *root)
 		if (first == INT64_MIN)
 			first = e->ts;
 		last = e->ts;
-		/* Bytes in sequence space: only what extends the top. */
+		/* Bytes in sequence space: only what extends the top. A
+		 * retransmission: a segment that starts below the top (sends
+		 * old bytes again, new ones or not), except a keep-alive (at
+		 * most one byte, ending at the top). */
 		rel = (uint32_t)(e->seq - (uint32_t)base[k]);
-		if (rel + e->len > top[k]) {
-			if (rel < top[k])
-				rtx++;
-			top[k] = rel + e->len;
-		} else
+		if (rel < top[k] && !(e->len <= 1 && rel + e->len == top[k]))
 			rtx++;
+		if (rel + e->len > top[k])
+			top[k] = rel + e->len;
 	}
 	for (k = 0; k < 16; k++)
 		bytes += top[k];
@@ -1832,6 +1857,8 @@ usage(FILE *f)
 "      --stream-bytes N    migration payload bytes (default 10M = 10000000)\n"
 "      --stream-start D    first migration data segment (default 200ms)\n"
 "      --retrans N         retransmitted segments (default 0)\n"
+"      --overlap N         segments sent as a half, then whole: resends that\n"
+"                          overlap old data and carry new (default 0)\n"
 "      --zero-windows N    zero-window ACKs, each pausing the sender (default 0)\n"
 "      --zero-window-pause D  (default 20ms)\n"
 "  -s, --snaplen N         captured bytes per frame (default 128)\n"
@@ -1878,7 +1905,7 @@ set_defaults(struct opts *o)
 
 enum {
 	O_VLAN = 256, O_PROBE, O_OUTAGE, O_LEAD, O_RATE, O_BYTES, O_SSTART,
-	O_RETRANS, O_ZW, O_ZWP, O_SEED, O_START, O_DURATION, O_NSOFF, O_AF6,
+	O_RETRANS, O_OVERLAP, O_ZW, O_ZWP, O_SEED, O_START, O_DURATION, O_NSOFF, O_AF6,
 	O_MINGAP, O_NOPROBES, O_NOANN, O_NOBG, O_NOSTREAM, O_NOARP, O_EXTRAIF,
 	O_BACK, O_SWAPPED, O_MULTIFD, O_GARP, O_CHATTER, O_GARBAGE, O_UPLOAD
 };
@@ -1900,6 +1927,7 @@ static const struct option longopts[] = {
 	{ "stream-bytes", required_argument, NULL, O_BYTES },
 	{ "stream-start", required_argument, NULL, O_SSTART },
 	{ "retrans", required_argument, NULL, O_RETRANS },
+	{ "overlap", required_argument, NULL, O_OVERLAP },
 	{ "zero-windows", required_argument, NULL, O_ZW },
 	{ "zero-window-pause", required_argument, NULL, O_ZWP },
 	{ "snaplen", required_argument, NULL, 's' },
@@ -2049,6 +2077,11 @@ main(int argc, char **argv)
 			if (parse_int(optarg, 0, 100000, &v) != 0)
 				bad_arg("--retrans", optarg);
 			o.retrans = (int)v;
+			break;
+		case O_OVERLAP:
+			if (parse_int(optarg, 0, 100000, &v) != 0)
+				bad_arg("--overlap", optarg);
+			o.overlaps = (int)v;
 			break;
 		case O_ZW:
 			if (parse_int(optarg, 0, 100000, &v) != 0)

@@ -277,8 +277,9 @@ on_data(struct half *h, const struct pkt *p)
 	h->segments++;
 	h->last_data = p->ts;
 	if (start < h->snd_max) {
-		/* Old sequence space sent again (a keep-alive probe of one
-		 * byte just below snd_max is not a retransmission). */
+		/* Old sequence space sent again, new bytes too or not (a
+		 * keep-alive probe of one byte just below snd_max is not a
+		 * retransmission): the man page's definition. */
 		if (!(p->l4_payload_len <= 1 && end == h->snd_max))
 			h->retrans++;
 	}

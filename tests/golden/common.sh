@@ -15,6 +15,24 @@ builddir=$(cd "$top_builddir" && pwd)
 mkpcap=$builddir/tests/mkpcap
 analyze=$builddir/analyze/migtrace-analyze
 export TZ=UTC
+# shellcheck source=../skip.sh
+. "$srcdir/tests/skip.sh"
+test_name=$(basename "$0")
+
+# skip_part PART REASON: a part of this test cannot run on this machine.
+# Allowed when MIGTRACE_ALLOW_SKIP names TEST:PART (tests/skip.sh): prints
+# the marker the end of make check lists and returns 0; otherwise prints a
+# failure and returns 1 (the caller counts it). A whole test that cannot
+# run prints "SKIP: REASON" and exits 77 instead (tests/driver decides).
+skip_part() {
+	if skip_allowed "$test_name:$1"; then
+		echo "$SKIP_MARK $test_name:$1: $2"
+		return 0
+	fi
+	echo "$SKIP_REFUSED $test_name:$1: $2"
+	echo "FAIL $1: cannot run here: $2 (MIGTRACE_ALLOW_SKIP=$test_name:$1 allows it)"
+	return 1
+}
 
 need_tools() {
 	if ! command -v jq >/dev/null 2>&1; then
