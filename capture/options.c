@@ -37,7 +37,7 @@ usage(FILE *f)
 "      --immediate         deliver packets at once (more CPU per packet)\n"
 "\n"
 "Stopping (all exit 0, like tcpdump):\n"
-"      --duration D        stop after D (\"30\", \"500ms\", \"2s\")\n"
+"      --duration D        stop after D (\"500ms\", \"30s\", \"1m\")\n"
 "      SIGINT, SIGTERM     stop (a second one stops without draining)\n"
 "      --linger D          after the migration job ends, capture D more\n"
 "                          (default 2s)\n"
@@ -62,10 +62,23 @@ usage(FILE *f)
 "  -h, --help              this help\n"
 "  -V, --version           the version\n"
 "\n"
+"Durations take a unit: ns, us, ms, s, m (a bare number is refused).\n"
+"\n"
 "Exit status: 0 on a normal stop; 1 on a setup error, a full disk or a\n"
 "write error, or a migration (--migrate-to) that failed.\n",
 	    CAP_PROG, CAP_MIG_PORTS, CAP_SNAPLEN_MGMT, CAP_SNAPLEN_EXT,
 	    CAP_BUFFER_KIB);
+}
+
+/* A duration refused; a bare number is told its unit is missing. */
+static void
+bad_duration(const char *opt, const char *arg, const char *what)
+{
+	if (mt_is_bare_number(arg))
+		cap_err("%s %s: no unit: write %sms or %ss (units ns, us, "
+		    "ms, s, m)", opt, arg, arg, arg);
+	else
+		cap_err("%s %s: %s expected (e.g. 500ms, 2s)", opt, arg, what);
 }
 
 enum {
@@ -308,7 +321,7 @@ opts_parse(int argc, char **argv, struct cap_opts *o)
 		case OPT_DURATION:
 			if (mt_parse_duration(optarg, &o->duration) < 0 ||
 			    o->duration <= 0) {
-				cap_err("--duration %s: not a duration", optarg);
+				bad_duration("--duration", optarg, "a duration");
 				return -1;
 			}
 			break;
@@ -318,8 +331,8 @@ opts_parse(int argc, char **argv, struct cap_opts *o)
 		case OPT_PROBE_INTERVAL:
 			if (mt_parse_duration(optarg, &o->probe_interval) < 0 ||
 			    o->probe_interval < MT_NS_PER_MS) {
-				cap_err("--probe-interval %s: a duration of at "
-				    "least 1ms expected", optarg);
+				bad_duration("--probe-interval", optarg,
+				    "a duration of at least 1ms");
 				return -1;
 			}
 			break;
@@ -340,7 +353,7 @@ opts_parse(int argc, char **argv, struct cap_opts *o)
 			break;
 		case OPT_LINGER:
 			if (mt_parse_duration(optarg, &o->linger) < 0) {
-				cap_err("--linger %s: not a duration", optarg);
+				bad_duration("--linger", optarg, "a duration");
 				return -1;
 			}
 			break;

@@ -6,8 +6,10 @@
  * separated, units in the header comment), and pipes a short script to
  * gnuplot that sets a few variables and loads the editable templates
  * common.gp and <chart>.gp from the template directory (-T, else
- * $MIGTRACE_PLOT_DIR, else PKGDATADIR). The script is kept as
- * DIR/<chart>.gnuplot, so a chart can be redrawn with `gnuplot FILE`.
+ * $MIGTRACE_PLOT_DIR, else the folder of the executable when it holds
+ * them, as in a build tree, else PKGDATADIR). The script is kept as
+ * DIR/<chart>.gnuplot and run in DIR: it names the chart and its data
+ * by their file names, so `gnuplot FILE` in DIR redraws the chart.
  *
  * Charts:
  *   timeline       timeline.csv (+ report.json, jobstats.json) of one run
@@ -19,6 +21,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdarg.h>
@@ -52,7 +55,7 @@ struct opts {
 	const char *tdir;	/* templates */
 	const char *gnuplot;
 	const char *xcol;	/* memory chart: x column */
-	const char *measure;	/* response column */
+	const char *measure;	/* response column (--measure) */
 	const char *by;		/* by-factor: "GROUP[,SERIES]" */
 	double link_bps;	/* timeline: capacity line; 0: from report.json */
 	int multi;		/* several inputs: prefix chart names */
@@ -85,7 +88,7 @@ usage(FILE *f)
 "  -o, --output DIR       write the charts (and their .dat and .gnuplot files) here\n"
 "  -f, --format FMT       png (default), pdf or svg\n"
 "  -T, --templates DIR    gnuplot templates (default: $MIGTRACE_PLOT_DIR, else\n"
-"                         %s)\n"
+"                         beside this program, else %s)\n"
 "      --link RATE        timeline: link capacity line (default: from report.json)\n"
 "      --x COLUMN         memory: the x column of runs.csv (default: first *mem* column)\n"
 "      --measure COLUMN   downtime to draw (default: interruption_ms)\n"
@@ -227,6 +230,37 @@ rel_s(mt_ns t, mt_ns t0)
 	return (double)(t - t0) / 1e9;
 }
 
+/* The file name of path (what follows the last '/'). */
+static const char *
+base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b ? b + 1 : path;
+}
+
+/*
+ * The response an experiment's analysis used, from model.json beside its
+ * tables (migtrace-analyze --experiment -o writes "response": the column
+ * name): the measure each chart draws unless --measure names another.
+ * Into out (len bytes); "" when there is no such file or key.
+ */
+static void
+experiment_response(const char *dir, char *out, size_t len)
+{
+	char path[4096];
+	json_t *m;
+	const char *r;
+
+	out[0] = '\0';
+	if (pjoin(path, sizeof(path), dir, "model.json") < 0)
+		return;
+	m = load_json(path);
+	if ((r = json_string_value(json_object_get(m, "response"))) != NULL)
+		snprintf(out, len, "%s", r);
+	json_decref(m);
+}
+
 /* ---- running gnuplot ------------------------------------------------ */
 
 /*
@@ -247,11 +281,12 @@ script_open(const struct opts *o, const char *prefix, const char *chart,
 		perr("%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	fprintf(f, "# %s: written by %s %s; redraw with: gnuplot %s%s.gnuplot\n",
-	    chart, progname, PACKAGE_VERSION, prefix, chart);
+	fprintf(f, "# %s: written by %s %s; redraw with: gnuplot %s%s.gnuplot\n"
+	    "# in this folder (the chart and its data are named relative to "
+	    "it)\n", chart, progname, PACKAGE_VERSION, prefix, chart);
 	fprintf(f, "fmt = '%s'\n", o->format);
 	fputs("outfile = ", f);
-	gp_quote(f, out);
+	gp_quote(f, base_name(out));
 	fputs("\ntdir = ", f);
 	gp_quote(f, o->tdir);
 	fputc('\n', f);
@@ -276,7 +311,13 @@ script_run(const struct opts *o, FILE *f, const char *path, const char *chart)
 		return EXIT_GNUPLOT;
 	}
 	if (pid == 0) {
-		execlp(o->gnuplot, o->gnuplot, path, (char *)NULL);
+		/* In DIR, as a user redrawing the chart would run it. */
+		if (chdir(o->outdir) == -1) {
+			fprintf(stderr, "%s: %s: %s\n", progname, o->outdir,
+			    strerror(errno));
+			_exit(127);
+		}
+		execlp(o->gnuplot, o->gnuplot, base_name(path), (char *)NULL);
 		fprintf(stderr, "%s: cannot run gnuplot (%s): %s (install "
 		    "gnuplot-nox, or set GNUPLOT)\n", progname, o->gnuplot,
 		    strerror(errno));
@@ -497,9 +538,9 @@ chart_timeline(const struct opts *o, const char *dir, const char *csv,
 	if ((s = script_open(o, prefix, "timeline", path, sizeof(path))) == NULL)
 		goto out;
 	fputs("datafile = ", s);
-	gp_quote(s, dpath);
+	gp_quote(s, base_name(dpath));
 	fputs("\neventfile = ", s);
-	gp_quote(s, epath);
+	gp_quote(s, base_name(epath));
 	fputc('\n', s);
 	gp_num(s, "xmax", xmax);
 	gp_num(s, "ymax", ymax);
@@ -567,6 +608,8 @@ measure_title(const char *m)
 		return "service interruption (ms)";
 	if (strcmp(m, "libvirt_downtime_ms") == 0)
 		return "libvirt downtime (ms)";
+	if (strcmp(m, "libvirt_total_ms") == 0)
+		return "total migration time (ms)";
 	return NULL;
 }
 
@@ -748,7 +791,7 @@ chart_byfactor(const struct opts *o, const char *csv, const char *prefix)
 	if ((s = script_open(o, prefix, "by-factor", path, sizeof(path))) == NULL)
 		goto out;
 	fputs("datafile = ", s);
-	gp_quote(s, dpath);
+	gp_quote(s, base_name(dpath));
 	fputc('\n', s);
 	fprintf(s, "nseries = %zu\nngroups = %zu\n", ns, ng);
 	{
@@ -896,7 +939,9 @@ chart_memory(const struct opts *o, const char *csv, const struct table *t,
 		struct regress_factor rf = { .name = t->names[xc], .unit = xu,
 		    .x = x };
 
-		m = regress_fit(t->names[yc], "ms", y, n, names, &rf, 1, err);
+		m = regress_fit(t->names[yc], regress_unit_of(t->names[yc]) ?
+		    regress_unit_of(t->names[yc]) : "ms", y, n, names, &rf, 1,
+		    err);
 	}
 	if (m == NULL) {
 		perr("%s: cannot fit %s on %s: %s", csv, t->names[yc],
@@ -942,9 +987,9 @@ chart_memory(const struct opts *o, const char *csv, const struct table *t,
 	if ((s = script_open(o, prefix, "memory", path, sizeof(path))) == NULL)
 		goto out;
 	fputs("datafile = ", s);
-	gp_quote(s, dpath);
+	gp_quote(s, base_name(dpath));
 	fputs("\nfitfile = ", s);
-	gp_quote(s, fpath);
+	gp_quote(s, base_name(fpath));
 	fputc('\n', s);
 	gp_num(s, "slope", m->coef[1].estimate);
 	gp_num(s, "slope_lo", m->coef[1].ci_lo);
@@ -960,8 +1005,12 @@ chart_memory(const struct opts *o, const char *csv, const struct table *t,
 
 		axis_label(b, sizeof(b), t->names[xc]);
 		gp_str(s, "xlabel_text", b);
+		/* The column's own unit: a response in seconds is drawn
+		 * as it is in runs.csv. */
 		if (measure_title(t->names[yc]))
 			snprintf(b, sizeof(b), "%s", measure_title(t->names[yc]));
+		else if (regress_unit_of(t->names[yc]))
+			axis_label(b, sizeof(b), t->names[yc]);
 		else
 			snprintf(b, sizeof(b), "%s (ms)", t->names[yc]);
 		gp_str(s, "ylabel_text", b);
@@ -1043,7 +1092,7 @@ chart_decomposition(const struct opts *o, const char *csv,
 	if ((s = script_open(o, prefix, "decomposition", path, sizeof(path))) == NULL)
 		return EXIT_INPUT;
 	fputs("datafile = ", s);
-	gp_quote(s, dpath);
+	gp_quote(s, base_name(dpath));
 	fprintf(s, "\nnruns = %zu\nmax_name = %zu\n", n, maxlen);
 	fprintf(s, "named = %d\n", n <= DECOMP_MAX_NAMED);
 	fprintf(s, "n_negative_rest = %zu\n", nneg);
@@ -1058,11 +1107,13 @@ chart_decomposition(const struct opts *o, const char *csv,
 
 /* Draw every chart the input allows. Return 0 or an exit status. */
 static int
-plot_input(const struct opts *o, const char *input)
+plot_input(const struct opts *oa, const char *input)
 {
-	char dir[4096], file[4096], prefix[300] = "";
+	char dir[4096], file[4096], prefix[300] = "", resp[256];
 	char *tmp;
 	int drawn = 0, rc;
+	struct opts oi = *oa;
+	const struct opts *o = &oi;
 
 	if (is_dir(input)) {
 		snprintf(dir, sizeof(dir), "%s", input);
@@ -1084,6 +1135,11 @@ plot_input(const struct opts *o, const char *input)
 		snprintf(prefix, sizeof(prefix), "%s-", b);
 		free(tmp);
 	}
+
+	/* An experiment: draw the response its analysis used. */
+	experiment_response(dir, resp, sizeof(resp));
+	if (oi.measure == NULL && resp[0] != '\0')
+		oi.measure = resp;
 
 	const char *bn = file[0] ? strrchr(file, '/') : NULL;
 	bn = bn ? bn + 1 : file;
@@ -1140,6 +1196,31 @@ plot_input(const struct opts *o, const char *input)
 	return 0;
 }
 
+/*
+ * The templates when neither -T nor MIGTRACE_PLOT_DIR names them: the
+ * folder of this executable if it holds common.gp (a build tree, where
+ * make puts them beside plot/migtrace-plot), else PKGDATADIR (installed).
+ * buf (len bytes) holds the first; returns one of the two.
+ */
+static const char *
+template_dir(char *buf, size_t len)
+{
+	char exe[PATH_MAX], path[PATH_MAX + 16];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return PKGDATADIR;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return PKGDATADIR;
+	*slash = '\0';
+	snprintf(path, sizeof(path), "%s/common.gp", exe);
+	if (!exists(path) || (size_t)snprintf(buf, len, "%s", exe) >= len)
+		return PKGDATADIR;
+	return buf;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1158,7 +1239,7 @@ main(int argc, char **argv)
 	};
 	struct opts o;
 	int c, rc = 0;
-	char tpath[4096];
+	char tpath[4096], exedir[4096], tabs[PATH_MAX], gabs[PATH_MAX];
 
 	memset(&o, 0, sizeof(o));
 	o.format = "png";
@@ -1216,16 +1297,22 @@ main(int argc, char **argv)
 	if (o.tdir == NULL)
 		o.tdir = getenv("MIGTRACE_PLOT_DIR");
 	if (o.tdir == NULL || *o.tdir == '\0')
-		o.tdir = PKGDATADIR;
+		o.tdir = template_dir(exedir, sizeof(exedir));
 	snprintf(tpath, sizeof(tpath), "%s/common.gp", o.tdir);
 	if (!exists(tpath)) {
 		perr("%s: no templates here (common.gp missing; use -T DIR or "
 		    "MIGTRACE_PLOT_DIR)", o.tdir);
 		return EXIT_USAGE;
 	}
+	/* The scripts run in DIR and name the templates from anywhere. */
+	if (realpath(o.tdir, tabs) != NULL)
+		o.tdir = tabs;
 	o.gnuplot = getenv("GNUPLOT");
 	if (o.gnuplot == NULL || *o.gnuplot == '\0')
 		o.gnuplot = GNUPLOT_PATH;
+	else if (strchr(o.gnuplot, '/') != NULL && o.gnuplot[0] != '/' &&
+	    realpath(o.gnuplot, gabs) != NULL)
+		o.gnuplot = gabs;	/* a relative path, from DIR too */
 	if (mt_mkdir_p(o.outdir, 0777) == -1) {
 		perr("%s: %s", o.outdir, strerror(errno));
 		return EXIT_INPUT;

@@ -32,7 +32,8 @@ START_TEST(rates)
 	ck_assert_double_eq(rate_ok("1G"), 1e9);
 	ck_assert_double_eq(rate_ok("100mbit"), 1e8);
 	ck_assert_double_eq(rate_ok("1.5Gbit/s"), 1.5e9);
-	ck_assert_double_eq(rate_ok("12500000"), 12500000.0);
+	ck_assert_double_eq(rate_ok("12500000bit"), 12500000.0);
+	ck_assert_double_eq(rate_ok("800bps"), 800.0);
 	ck_assert_double_eq(rate_ok("10k"), 1e4);
 	ck_assert_double_eq(rate_ok("2T"), 2e12);
 	ck_assert_double_eq(rate_ok("100Mbps"), 1e8);
@@ -54,6 +55,16 @@ START_TEST(rates)
 	rate_bad("nan");
 	rate_bad("inf");
 	rate_bad("M");
+	/* A bare number: no unit, no guess (100 was meant as 100M). */
+	rate_bad("100");
+	rate_bad("12500000");
+	rate_bad("0.5");
+	ck_assert_int_eq(mt_is_bare_number("100"), 1);
+	ck_assert_int_eq(mt_is_bare_number("0.5"), 1);
+	ck_assert_int_eq(mt_is_bare_number("100M"), 0);
+	ck_assert_int_eq(mt_is_bare_number("-1"), 0);
+	ck_assert_int_eq(mt_is_bare_number(""), 0);
+	ck_assert_int_eq(mt_is_bare_number(NULL), 0);
 	{
 		double bps = 1;
 		ck_assert_int_eq(mt_parse_rate(NULL, &bps), -1);
@@ -84,21 +95,28 @@ START_TEST(durations)
 	ck_assert_int_eq(dur_ok("10ms"), 10000000);
 	ck_assert_int_eq(dur_ok("1s"), 1000000000);
 	ck_assert_int_eq(dur_ok("250us"), 250000);
-	ck_assert_int_eq(dur_ok("0.5"), 500000000);
-	ck_assert_int_eq(dur_ok("2"), 2000000000);
+	ck_assert_int_eq(dur_ok("0.5s"), 500000000);
+	ck_assert_int_eq(dur_ok("2s"), 2000000000);
+	ck_assert_int_eq(dur_ok("1m"), 60 * MT_NS_PER_S);
+	ck_assert_int_eq(dur_ok("1.5min"), 90 * MT_NS_PER_S);
+	ck_assert_int_eq(dur_ok("2h"), 7200 * MT_NS_PER_S);
 	ck_assert_int_eq(dur_ok("17ns"), 17);
 	ck_assert_int_eq(dur_ok("1.5ms"), 1500000);
-	ck_assert_int_eq(dur_ok("0.000000001"), 1);
-	ck_assert_int_eq(dur_ok("0"), 0);
+	ck_assert_int_eq(dur_ok("0.000000001s"), 1);
+	ck_assert_int_eq(dur_ok("0s"), 0);
 	ck_assert_int_eq(dur_ok("9000000000s"), 9000000000LL * MT_NS_PER_S);
 
 	dur_bad("");
 	dur_bad("ms");
-	dur_bad("10m");		/* minutes are not a unit here */
+	/* A bare number: which unit? One grammar refuses it everywhere. */
+	dur_bad("0.5");
+	dur_bad("2");
+	dur_bad("0");
+	dur_bad("10M");		/* minutes are m, not M */
 	dur_bad("10 ms");
 	dur_bad("10MS");
 	dur_bad("10sec");
-	dur_bad("1h");
+	dur_bad("1d");
 	dur_bad("-1s");
 	dur_bad("-0.5");
 	dur_bad("abc");

@@ -19,8 +19,10 @@
 #define MT_EXIT_OK		0
 #define MT_EXIT_USAGE		1	/* bad options */
 #define MT_EXIT_INPUT		2	/* a file cannot be read or is not a capture */
-#define MT_EXIT_NO_VM		3	/* no VM found: use --vm */
+#define MT_EXIT_NO_VM		3	/* no VM found (use --vm), or --vm not seen */
 #define MT_EXIT_NO_STREAM	4	/* no migration stream found */
+#define MT_EXIT_NOT_COVERED	5	/* the captures do not cover the migration */
+#define MT_EXIT_OVER_BUDGET	6	/* over the --max-interruption budget */
 
 /* Options of one analysis; analysis_opts_init() sets the defaults. */
 struct analysis_opts {

@@ -105,12 +105,25 @@ parse_number(const char *s, double *v)
 }
 
 int
+mt_is_bare_number(const char *s)
+{
+	double v;
+	const char *p;
+
+	return s != NULL && (p = parse_number(s, &v)) != NULL && *p == '\0';
+}
+
+int
 mt_parse_rate(const char *s, double *bps)
 {
 	double v, mult = 1;
 	const char *p;
 
 	if (s == NULL || (p = parse_number(s, &v)) == NULL)
+		return -1;
+	/* A bare number is refused: "--link 100" meant 100 Mbit/s, not
+	 * 100 bit/s, every time it was seen. */
+	if (*p == '\0')
 		return -1;
 	switch (*p) {
 	case 'k': case 'K': mult = 1e3; p++; break;
@@ -119,11 +132,13 @@ mt_parse_rate(const char *s, double *bps)
 	case 't': case 'T': mult = 1e12; p++; break;
 	default: break;
 	}
-	/* Optional unit: bit, bit/s, bps, b, b/s. Bytes are not accepted:
-	 * a link rate is in bits, as tc and ethtool write it. */
-	if (*p != '\0' && strcasecmp(p, "bit") != 0 &&
-	    strcasecmp(p, "bit/s") != 0 && strcasecmp(p, "bps") != 0 &&
-	    strcmp(p, "b") != 0 && strcmp(p, "b/s") != 0)	/* "B" is bytes */
+	/* Optional unit after a multiplier (required without one): bit,
+	 * bit/s, bps, b, b/s. Bytes are not accepted: a link rate is in
+	 * bits, as tc and ethtool write it. */
+	if ((*p == '\0' && mult == 1) || (*p != '\0' &&
+	    strcasecmp(p, "bit") != 0 && strcasecmp(p, "bit/s") != 0 &&
+	    strcasecmp(p, "bps") != 0 && strcmp(p, "b") != 0 &&
+	    strcmp(p, "b/s") != 0))	/* "B" is bytes */
 		return -1;
 	if (v * mult <= 0)
 		return -1;
@@ -134,12 +149,12 @@ mt_parse_rate(const char *s, double *bps)
 int
 mt_parse_duration(const char *s, mt_ns *ns)
 {
-	double v, mult = 1e9;
+	double v, mult;
 	const char *p;
 
 	if (s == NULL || (p = parse_number(s, &v)) == NULL)
 		return -1;
-	if (*p == '\0' || strcmp(p, "s") == 0)
+	if (strcmp(p, "s") == 0)
 		mult = 1e9;
 	else if (strcmp(p, "ms") == 0)
 		mult = 1e6;
@@ -147,8 +162,12 @@ mt_parse_duration(const char *s, mt_ns *ns)
 		mult = 1e3;
 	else if (strcmp(p, "ns") == 0)
 		mult = 1;
+	else if (strcmp(p, "m") == 0 || strcmp(p, "min") == 0)
+		mult = 60e9;
+	else if (strcmp(p, "h") == 0)
+		mult = 3600e9;
 	else
-		return -1;
+		return -1;	/* a bare number too: which unit was meant? */
 	if (v * mult > 9.2e18)
 		return -1;
 	*ns = (mt_ns)llround(v * mult);

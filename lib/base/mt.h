@@ -9,8 +9,8 @@
 
 /*
  * Timestamps are integer nanoseconds since the Unix epoch, end to end
- * (so no floating-point rounding creeps into a measure). Durations are differences of these. Convert to
- * seconds only when writing output.
+ * (so no floating-point rounding creeps into a measure). Durations are
+ * differences of these. Convert to seconds only when writing output.
  */
 typedef int64_t mt_ns;
 
@@ -70,10 +70,17 @@ char *mt_mac_str(const struct mt_mac *x, char *buf, size_t len);
 int mt_mac_parse(const char *s, struct mt_mac *out);
 
 /*
- * Parse a rate such as "100M", "1G", "100mbit", "1.5Gbit/s", "12500000" (bits/s,
- * SI multipliers as tc and iperf use them). Return 0 and set *bps, or -1.
+ * Parse a rate in bits per second: a number, then k, M, G or T (powers
+ * of 10, as tc and iperf read them) and/or bit, bit/s, bps, b or b/s:
+ * "100M", "1G", "100mbit", "1.5Gbit/s", "12500000bit". A bare number is
+ * refused (the unit it meant is a guess). Return 0 and set *bps, or -1
+ * with *bps untouched.
  */
 int mt_parse_rate(const char *s, double *bps);
+
+/* 1 if s is a plain non-negative number with no unit ("100", "0.5"):
+ * for an error message that suggests the unit. */
+int mt_is_bare_number(const char *s);
 
 /* The CPUs this process may run on (its affinity mask, as nproc(1)
  * counts them; the online CPUs if that cannot be read), at least 1. */
@@ -91,8 +98,9 @@ void *mt_big_alloc(size_t n);
 void mt_big_free(void *p, size_t n);
 
 /*
- * Parse a duration: "10ms", "1s", "250us", "0.5" (seconds when unitless).
- * Return 0 and set *ns, or -1.
+ * Parse a duration, one grammar for every option: a number and its unit,
+ * ns, us, ms, s, m (or min) or h: "10ms", "0.5s", "250us", "1m". A bare
+ * number is refused. Return 0 and set *ns, or -1 with *ns untouched.
  */
 int mt_parse_duration(const char *s, mt_ns *ns);
 

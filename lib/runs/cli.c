@@ -27,7 +27,7 @@ cli_usage(FILE *f)
 "  --min-gap DURATION   smallest reply gap reported (default: 3 probe intervals)\n"
 "  --bin DURATION       throughput bin width (default: 100ms)\n"
 "  --link RATE          link rate for utilisation and the bottleneck verdict\n"
-"                       (e.g. 100M, 1G, 100mbit)\n"
+"                       (bits per second: 100M, 1G, 100mbit; a unit is needed)\n"
 "  --mig-ports LO-HI    migration stream ports (default: 49152-49215)\n"
 "\n"
 "Job statistics (split the downtime, crosscheck, pre-copy model):\n"
@@ -56,15 +56,45 @@ cli_usage(FILE *f)
 "  -h, --help           this help\n"
 "  -V, --version        the version\n"
 "\n"
-"Durations take a unit: ns, us, ms, s (default s). Exit status: 0 success,\n"
-"1 usage error, 2 unreadable or invalid input, 3 no VM found (use --vm),\n"
-"4 no migration stream found. See migtrace-analyze(1).\n", f);
+"Durations take a unit: ns, us, ms, s, m (10ms, 0.5s, 1m); only\n"
+"--downtime-limit reads a bare number (as ms). Rates take k, M, G (bits/s).\n"
+"Exit status: 0 success, 1 usage error, 2 unreadable or invalid input,\n"
+"3 no VM found (use --vm) or the --vm address not seen, 4 no migration\n"
+"stream found, 5 the captures do not cover the migration, 6 over the\n"
+"--max-interruption budget. See migtrace-analyze(1).\n", f);
 }
 
 static int
 bad(char *errbuf, const char *opt, const char *arg, const char *what)
 {
 	snprintf(errbuf, MT_ERRBUF_SIZE, "%s: '%.200s' is not %s", opt, arg, what);
+	return MT_EXIT_USAGE;
+}
+
+/* A rate refused: a bare number is told its unit is missing. */
+static int
+bad_rate(char *errbuf, const char *opt, const char *arg)
+{
+	if (mt_is_bare_number(arg))
+		snprintf(errbuf, MT_ERRBUF_SIZE, "%s: '%.40s' has no unit: "
+		    "write %.40sM for %.40s Mbit/s (k, M, G: bits per "
+		    "second, powers of 10)", opt, arg, arg, arg);
+	else
+		snprintf(errbuf, MT_ERRBUF_SIZE, "%s: '%.200s' is not a rate "
+		    "(e.g. 100M, 1G, 100mbit)", opt, arg);
+	return MT_EXIT_USAGE;
+}
+
+/* A duration refused: a bare number is told its unit is missing. */
+static int
+bad_duration(char *errbuf, const char *opt, const char *arg, const char *what)
+{
+	if (mt_is_bare_number(arg))
+		snprintf(errbuf, MT_ERRBUF_SIZE, "%s: '%.40s' has no unit: "
+		    "write %.40sms or %.40ss (units ns, us, ms, s, m)", opt,
+		    arg, arg, arg);
+	else
+		bad(errbuf, opt, arg, what);
 	return MT_EXIT_USAGE;
 }
 
@@ -143,15 +173,15 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 			return bad(errbuf, "--vm", optarg, "an IP or MAC address");
 		case OPT_MIN_GAP:
 			if (mt_parse_duration(optarg, &c->o.min_gap) < 0 || c->o.min_gap <= 0)
-				return bad(errbuf, "--min-gap", optarg, "a duration (e.g. 30ms)");
+				return bad_duration(errbuf, "--min-gap", optarg, "a duration (e.g. 30ms)");
 			break;
 		case OPT_BIN:
 			if (mt_parse_duration(optarg, &c->o.bin) < 0 || c->o.bin < MT_NS_PER_MS)
-				return bad(errbuf, "--bin", optarg, "a duration of at least 1ms");
+				return bad_duration(errbuf, "--bin", optarg, "a duration of at least 1ms");
 			break;
 		case OPT_LINK:
 			if (mt_parse_rate(optarg, &c->o.link_bps) < 0)
-				return bad(errbuf, "--link", optarg, "a rate (e.g. 100M, 1G)");
+				return bad_rate(errbuf, "--link", optarg);
 			break;
 		case OPT_MIG_PORTS:
 			if (parse_ports(optarg, &c->o.mig_port_lo, &c->o.mig_port_hi) < 0)
@@ -182,7 +212,7 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 			break;
 		case OPT_WHAT_IF_LINK:
 			if (mt_parse_rate(optarg, &c->eo.what_if_link_bps) < 0)
-				return bad(errbuf, "--what-if-link", optarg, "a rate (e.g. 1G)");
+				return bad_rate(errbuf, "--what-if-link", optarg);
 			c->explain = 1;
 			break;
 		case OPT_EXPERIMENT:
