@@ -1,7 +1,7 @@
 /*
  * main.c: migtrace-analyze. Parses the command line (cli.c), analyses one
  * run (analysis.c) or an experiment of many (experiment.c), and writes
- * the report (report.c, explain_report.c).
+ * the report (lib/report/report.h).
  */
 #include "config.h"
 
@@ -15,6 +15,7 @@
 #include "runs/cli.h"
 #include "runs/experiment.h"
 #include "report/explain_report.h"
+#include "report/report.h"
 #include "virt/jobstats.h"
 #include "runs/rundir.h"
 
@@ -30,22 +31,6 @@ warn_cb(void *ctx, const char *msg)
 	fprintf(stderr, "%s: warning: %s\n", progname, msg);
 }
 
-/* The text report: measures, then what job statistics explain, then notes. */
-static void
-write_text(const struct analysis *a, const json_t *doc, FILE *f)
-{
-	json_t *notes = json_object_get(doc, "notes"), *n;
-	size_t i;
-
-	analysis_write_text(a, f);
-	explain_write_text(doc, f);
-	if (json_array_size(notes) > 0) {
-		fprintf(f, "\nNotes\n");
-		json_array_foreach(notes, i, n)
-			fprintf(f, "  - %s\n", json_string_value(n));
-	}
-}
-
 static void
 write_report(const struct analysis *a, const json_t *doc, enum cli_format fmt,
     FILE *f)
@@ -54,9 +39,9 @@ write_report(const struct analysis *a, const json_t *doc, enum cli_format fmt,
 		json_dumpf(doc, f, JSON_FLAGS);
 		fputc('\n', f);
 	} else if (fmt == CLI_CSV)
-		analysis_write_csv(a, f);
+		report_write_csv(a, f);
 	else
-		write_text(a, doc, f);
+		report_write_text(doc, f);
 }
 
 /* Write DIR/name; one error line on failure. */

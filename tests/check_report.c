@@ -1,6 +1,6 @@
 /*
  * check_report.c: Check suite for the analysis pipeline and its report
- * writers (lib/analysis/analysis.c, lib/report/report.c): small captures written
+ * writers (lib/analysis/analysis.c, lib/report/report_*.c): small captures written
  * here with libpcap, analysed with analysis_run(), the JSON document's
  * keys and values checked exactly.
  */
@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "analysis/analysis_int.h"
+#include "report/report.h"
 
 #define T0	(1767225600LL * MT_NS_PER_S)	/* 2026-01-01T00:00:00Z */
 #define MS	MT_NS_PER_MS
@@ -997,6 +998,7 @@ START_TEST(csv_and_text)
 	char *path, *buf = NULL, *line, *save;
 	size_t len = 0;
 	FILE *f;
+	json_t *doc;
 	int rows = 0;
 
 	add_echo(&c, LOST_LO, LOST_HI);
@@ -1008,7 +1010,7 @@ START_TEST(csv_and_text)
 	a = run(&o, path);
 
 	f = open_memstream(&buf, &len);
-	analysis_write_csv(a, f);
+	report_write_csv(a, f);
 	fclose(f);
 	line = strtok_r(buf, "\n", &save);
 	ck_assert_str_eq(line, "bin_start_ns,bin_start_s,stream_bps,probes_sent,"
@@ -1035,7 +1037,9 @@ START_TEST(csv_and_text)
 
 	buf = NULL;
 	f = open_memstream(&buf, &len);
-	analysis_write_text(a, f);
+	doc = analysis_to_json(a);
+	report_write_text(doc, f);
+	json_decref(doc);
 	fclose(f);
 	ck_assert_ptr_nonnull(strstr(buf, "  method                icmp-echo, the gap holding the first announce\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "  last reply before     2026-01-01 00:00:00.995500000\n"));

@@ -3,9 +3,10 @@
  * document. The pipeline: srcset (merge) -> struct pkt -> measures
  * (vm, echo, announce, stream) -> struct analysis -> report writers.
  *
- * Other parts of migtrace-analyze (experiments, job statistics) use the
- * JSON document (analysis_to_json) and its documented keys rather than
- * the struct, so the struct can change without touching them.
+ * Other parts of migtrace-analyze (the text report, experiments, job
+ * statistics) use the report document (analysis_to_json, report/report.h)
+ * and its documented keys rather than the struct, so the struct can
+ * change without touching them.
  */
 #ifndef MT_ANALYSIS_H
 #define MT_ANALYSIS_H
@@ -66,23 +67,10 @@ struct analysis *analysis_run_mem(const struct analysis_opts *o,
 void analysis_free(struct analysis *a);
 
 /*
- * The report document (the keys of `--format json`, see the man page).
- * Returns a new reference the caller owns.
- */
-json_t *analysis_to_json(const struct analysis *a);
-
-/*
  * Exit status the analysis implies for migtrace-analyze (0, or the
  * documented codes for "no VM found", "no migration stream").
  */
 int analysis_status(const struct analysis *a);
-
-/*
- * Text report (the measures; notes are in the JSON document's "notes")
- * and CSV timeline writers.
- */
-void analysis_write_text(const struct analysis *a, FILE *f);
-void analysis_write_csv(const struct analysis *a, FILE *f);
 
 /*
  * Analyse one run directory as `lab/lab run` and migtrace-capture leave

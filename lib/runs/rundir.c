@@ -14,6 +14,7 @@
 
 #include "analysis/analysis.h"
 #include "report/explain_report.h"
+#include "report/report.h"
 #include "virt/jobstats.h"
 #include "runs/rundir.h"
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "analysis/analysis.h"
+#include "report/report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -39,8 +40,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	doc = analysis_to_json(a);
 	out = fopen("/dev/null", "w");
 	if (out != NULL) {
-		analysis_write_text(a, out);
-		analysis_write_csv(a, out);
+		report_write_text(doc, out);
+		report_write_csv(a, out);
 		json_dumpf(doc, out, 0);
 		fclose(out);
 	}

@@ -1,0 +1,33 @@
+/*
+ * report.h: the report of one run, one model rendered three ways.
+ *
+ * The model is the JSON document (its keys: migtrace-analyze(1)).
+ * analysis_to_json() fills it from an analysis, once; explain_add_json()
+ * (explain_report.h) and rundir_annotate() (runs/rundir.h) add sections.
+ * `--format json` prints it; the text report is rendered from it alone, so
+ * a field exists once and the two cannot disagree. The CSV timeline is a
+ * different dataset (one row per time bin, too many for the document) and
+ * is streamed from the analysis's timeline.
+ */
+#ifndef MT_REPORT_H
+#define MT_REPORT_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+struct analysis;
+
+/* The report document. Returns a new reference the caller owns. */
+json_t *analysis_to_json(const struct analysis *a);
+
+/*
+ * The text report, from the document only: the measures, then what job
+ * statistics explain (explain_write_text), then the document's notes.
+ */
+void report_write_text(const json_t *doc, FILE *f);
+
+/* The CSV timeline: a header line, then one line per time bin. */
+void report_write_csv(const struct analysis *a, FILE *f);
+
+#endif /* MT_REPORT_H */
