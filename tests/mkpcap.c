@@ -1586,6 +1586,55 @@ j_s(int64_t ns)
 	return json_real((double)ns / 1e9);
 }
 
+/* Requests never answered (a reply with their sequence within 1 s). */
+static int
+lost_all(const struct evlist *l)
+{
+	size_t k, q;
+	int lost = 0;
+
+	for (k = 0; k < l->n; k++) {
+		const struct ev *r = &l->v[k];
+		int answered = 0;
+
+		if (r->mark != M_PROBE_REQ)
+			continue;
+		for (q = k + 1; q < l->n && l->v[q].ts < r->ts + NS_PER_S; q++)
+			if (l->v[q].mark == M_PROBE_REP &&
+			    l->v[q].dport == r->dport) {
+				answered = 1;
+				break;
+			}
+		lost += !answered;
+	}
+	return lost;
+}
+
+/*
+ * The man page's rule: the gap that holds the first announce (announce
+ * after its start, at or before its end), else the one that lost the
+ * most probes, else the longest.
+ */
+static const char *
+chosen_by(json_t *gaps, int64_t ann)
+{
+	json_t *g;
+	size_t k;
+	json_int_t most = 0;
+
+	json_array_foreach(gaps, k, g) {
+		json_int_t a = json_integer_value(json_object_get(g, "start_ns"));
+		json_int_t b = json_integer_value(json_object_get(g, "end_ns"));
+		json_int_t lost = json_integer_value(json_object_get(g, "lost_probes"));
+
+		if (ann != INT64_MIN && a < ann && ann <= b)
+			return "announce";
+		if (lost > most)
+			most = lost;
+	}
+	return most > 0 ? "lost-probes" : "longest";
+}
+
 static json_t *
 truth_ext(const struct opts *o, const struct evlist *l, json_t *root)
 {
@@ -1681,6 +1730,11 @@ truth_ext(const struct opts *o, const struct evlist *l, json_t *root)
 		json_object_set_new(intr, "probe_interval_s", j_s(o->probe_interval));
 		json_object_set_new(intr, "probes_sent", json_integer(nrequests));
 		json_object_set_new(intr, "probes_answered", json_integer(nreplies));
+		json_object_set_new(intr, "replies", json_integer(nreplies));
+		json_object_set_new(intr, "probes_lost", json_integer(lost_all(l)));
+		json_object_set_new(intr, "min_gap_s", j_s(min_gap));
+		json_object_set_new(intr, "chosen_by",
+		    json_string(chosen_by(gaps, nann ? ann_first : INT64_MIN)));
 		json_object_set_new(intr, "gaps", gaps);
 		if (o->vm_upload > 0)
 			json_object_set_new(intr, "tcp_stall", truth_stall(o, l));
@@ -1689,6 +1743,10 @@ truth_ext(const struct opts *o, const struct evlist *l, json_t *root)
 		/* No probes answered: the longest silence of the VM. */
 		json_decref(gaps);
 		json_object_set_new(intr, "method", json_string("silence"));
+		json_object_set_new(intr, "chosen_by", json_null());
+		json_object_set_new(intr, "min_gap_s", json_null());
+		json_object_set_new(intr, "probes_lost", json_null());
+		json_object_set_new(intr, "replies", json_null());
 		json_object_set_new(intr, "last_reply_before_ns", j_ns(sil_a + off));
 		json_object_set_new(intr, "first_reply_after_ns", j_ns(sil_b + off));
 		json_object_set_new(intr, "duration_s", j_s(sil_b - sil_a));
@@ -1709,6 +1767,9 @@ truth_ext(const struct opts *o, const struct evlist *l, json_t *root)
 	json_object_set_new(ann, "rarp", json_integer(nrarp));
 	json_object_set_new(ann, "garp", json_integer(ngarp));
 	json_object_set_new(ann, "mac", nann ? json_string(mac) : json_null());
+	/* From the first announce to the first reply after the gap (echo). */
+	json_object_set_new(ann, "to_first_reply_s", nann && best_b > best_a &&
+	    nreplies > 0 ? j_s(best_b + off - ann_first) : json_null());
 	json_object_set_new(root, "announce", ann);
 
 	vm = json_object();
