@@ -207,6 +207,7 @@ struct opts {
 /* What one file holds, for the truth's inputs[]. */
 struct filestat {
 	uint64_t packets, bytes;
+	uint64_t truncated;	/* TCP frames whose header the snaplen cuts */
 	int64_t first, last;
 };
 
@@ -1558,6 +1559,10 @@ write_role(const struct opts *o, int role_ext, struct evlist *l,
 		    (uint32_t)(n < o->snaplen ? n : o->snaplen), (uint32_t)n);
 		fs->packets++;
 		fs->bytes += n;
+		/* (TCP frames are never padded: all that is not payload is
+		 * headers, options included) */
+		if (e->kind == EV_TCP && n - e->len > o->snaplen)
+			fs->truncated++;
 		if (e->mark == M_MIG_DATA && e->flow == 0 && e->len > 0 &&
 		    mig_payload_off == 0)
 			mig_payload_off = n - e->len;
@@ -1736,8 +1741,8 @@ truth_ext(const struct opts *o, const struct evlist *l, json_t *root)
 		json_object_set_new(intr, "chosen_by",
 		    json_string(chosen_by(gaps, nann ? ann_first : INT64_MIN)));
 		json_object_set_new(intr, "gaps", gaps);
-		if (o->vm_upload > 0)
-			json_object_set_new(intr, "tcp_stall", truth_stall(o, l));
+		json_object_set_new(intr, "tcp_stall", o->vm_upload > 0 ?
+		    truth_stall(o, l) : json_null());
 		json_object_set_new(root, "interruption", intr);
 	} else if (nreplies == 0 && sil_b > sil_a) {
 		/* No probes answered: the longest silence of the VM. */
@@ -1747,11 +1752,16 @@ truth_ext(const struct opts *o, const struct evlist *l, json_t *root)
 		json_object_set_new(intr, "min_gap_s", json_null());
 		json_object_set_new(intr, "probes_lost", json_null());
 		json_object_set_new(intr, "replies", json_null());
+		json_object_set_new(intr, "lost_probes", json_null());
+		json_object_set_new(intr, "probe_interval_s", json_null());
+		json_object_set_new(intr, "probes_sent", json_null());
+		json_object_set_new(intr, "probes_answered", json_null());
+		json_object_set_new(intr, "gaps", json_array());
 		json_object_set_new(intr, "last_reply_before_ns", j_ns(sil_a + off));
 		json_object_set_new(intr, "first_reply_after_ns", j_ns(sil_b + off));
 		json_object_set_new(intr, "duration_s", j_s(sil_b - sil_a));
-		if (o->vm_upload > 0)
-			json_object_set_new(intr, "tcp_stall", truth_stall(o, l));
+		json_object_set_new(intr, "tcp_stall", o->vm_upload > 0 ?
+		    truth_stall(o, l) : json_null());
 		json_object_set_new(root, "interruption", intr);
 	} else {
 		json_decref(gaps);
@@ -2093,6 +2103,8 @@ truth_bins(const struct opts *o, const struct evlist *l, int64_t t0,
 	} else {
 		json_object_set_new(m, "utilisation", json_null());
 		json_object_set_new(m, "bottleneck", json_null());
+		json_object_set_new(m, "bins_at_90pct", json_null());
+		json_object_set_new(m, "bins_inside", json_null());
 	}
 	free(bytes);
 	free(frames);
@@ -2119,12 +2131,14 @@ j_input(const struct opts *o, const char *path, const struct filestat *fs)
 	json_object_set_new(in, "first_ns", j_ns(fs->first + o->ns_offset));
 	json_object_set_new(in, "last_ns", j_ns(fs->last + o->ns_offset));
 	json_object_set_new(in, "backwards_timestamps", json_integer(0));
-	if (o->snaplen >= 128) {
-		/* Every header whole, every frame well formed. */
-		json_object_set_new(in, "truncated_headers", json_integer(0));
-		json_object_set_new(in, "invalid_headers", json_integer(0));
-		json_object_set_new(in, "damaged", json_false());
-	}
+	json_object_set_new(in, "invalid_headers", json_integer(0));
+	json_object_set_new(in, "damaged", json_false());
+	/* Headers cut by the snapshot length: only TCP headers (32 bytes,
+	 * 40 in a SYN) can be, unless IPv6 or VLAN tags make the others
+	 * longer than 68 bytes too. */
+	if (o->snaplen >= 80 || (!o->ipv6 && o->vlan == 0))
+		json_object_set_new(in, "truncated_headers",
+		    json_integer((json_int_t)fs->truncated));
 	return in;
 }
 
@@ -2194,10 +2208,8 @@ truth_whole(const struct opts *o, const struct evlist *mgmt,
 	json_object_set(one, "retransmissions", json_object_get(mig, "retransmissions"));
 	json_object_set(one, "utilisation", json_object_get(mig, "utilisation"));
 	json_object_set(one, "bottleneck", json_object_get(mig, "bottleneck"));
-	if (o->link_bps > 0) {
-		json_object_set(one, "bins_at_90pct", json_object_get(mig, "bins_at_90pct"));
-		json_object_set(one, "bins_inside", json_object_get(mig, "bins_inside"));
-	}
+	json_object_set(one, "bins_at_90pct", json_object_get(mig, "bins_at_90pct"));
+	json_object_set(one, "bins_inside", json_object_get(mig, "bins_inside"));
 	/* Its interruption: the reply gap holding its last data. */
 	json_object_set_new(one, "interruption", json_null());
 	json_array_foreach(json_is_object(intr) ? json_object_get(intr, "gaps") :
@@ -2652,6 +2664,24 @@ main(int argc, char **argv)
 		json_object_set_new(root, "mgmt_file", json_string(mgmt_path));
 		truth_mgmt(&o, &mgmt, root);
 	}
+	if (ext_path == NULL) {
+		/* No external network: no probes, no announce, no VM. */
+		json_t *ann = json_object(), *vm = json_object();
+
+		json_object_set_new(root, "interruption", json_null());
+		json_object_set_new(ann, "first_ns", json_null());
+		json_object_set_new(ann, "count", json_integer(0));
+		json_object_set_new(ann, "rarp", json_integer(0));
+		json_object_set_new(ann, "garp", json_integer(0));
+		json_object_set_new(ann, "mac", json_null());
+		json_object_set_new(ann, "to_first_reply_s", json_null());
+		json_object_set_new(root, "announce", ann);
+		json_object_set_new(vm, "ip", json_null());
+		json_object_set_new(vm, "mac", json_null());
+		json_object_set_new(root, "vm", vm);
+	}
+	if (mgmt_path == NULL)	/* no management network: no stream */
+		json_object_set_new(root, "migration", json_null());
 	truth_whole(&o, &mgmt, ext_path, &fs_ext, mgmt_path, &fs_mgmt, root);
 	if (o.truth != NULL) {
 		int rc = strcmp(o.truth, "-") == 0 ?
