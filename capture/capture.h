@@ -103,11 +103,18 @@ enum cap_stop {
 	CAP_STOP_CAPTURE_ERROR
 };
 
+/* common.c ---------------------------------------------------------- */
+/*
+ * What every part uses, and which uses no other part: so the parts call
+ * down to it and never back up to main.c or loop.c.
+ */
 /* Wake the main loop from another thread (async-signal-safe). */
 void cap_wake(void);
 int cap_wake_init(void);		/* 0, or -1 (errno) */
 void cap_wake_close(void);
+int cap_wake_fd(void);			/* for the loop to poll and read */
 mt_ns cap_now(void);			/* CLOCK_REALTIME in ns */
+/* One line on stderr: "migtrace-capture: ...", "...: WARNING: ...". */
 void cap_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cap_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <errno.h>
 #include <limits.h>
@@ -15,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -26,41 +24,6 @@
 /* A signal during a migration we started: wait this long for it to be
  * cancelled before stopping anyway. */
 #define CAP_ABORT_WAIT_NS	(30 * MT_NS_PER_S)
-
-static int g_wakefd = -1;
-
-int
-cap_wake_init(void)
-{
-	g_wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	return g_wakefd < 0 ? -1 : 0;
-}
-
-void
-cap_wake_close(void)
-{
-	if (g_wakefd >= 0)
-		close(g_wakefd);
-	g_wakefd = -1;
-}
-
-void
-cap_wake(void)
-{
-	uint64_t one = 1;
-
-	if (g_wakefd >= 0 && write(g_wakefd, &one, sizeof(one)) < 0)
-		(void)0;	/* counter full: the loop is awake anyway */
-}
-
-mt_ns
-cap_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (mt_ns)ts.tv_sec * MT_NS_PER_S + ts.tv_nsec;
-}
 
 static int
 ms_until(mt_ns now, mt_ns t)
@@ -107,7 +70,7 @@ run_loop(struct loop *l)
 	}
 	pfd[o->nifs].fd = l->sigfd;
 	pfd[o->nifs].events = POLLIN;
-	pfd[o->nifs + 1].fd = g_wakefd;
+	pfd[o->nifs + 1].fd = cap_wake_fd();
 	pfd[o->nifs + 1].events = POLLIN;
 	l->drain_end = MT_NS_NONE;
 	l->abort_until = MT_NS_NONE;
@@ -165,7 +128,7 @@ run_loop(struct loop *l)
 		if (rc > 0 && (pfd[o->nifs + 1].revents & POLLIN)) {
 			uint64_t cnt;
 
-			if (read(g_wakefd, &cnt, sizeof(cnt)) < 0)
+			if (read(cap_wake_fd(), &cnt, sizeof(cnt)) < 0)
 				(void)0;
 		}
 		for (int i = 0; i < o->nifs && rc > 0; i++) {

@@ -12,33 +12,12 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "capture.h"
-
-void
-cap_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	mt_vmsg(CAP_PROG, "", fmt, ap);
-	va_end(ap);
-}
-
-void
-cap_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	mt_vmsg(CAP_PROG, "WARNING: ", fmt, ap);
-	va_end(ap);
-}
 
 /* Open (creating it if needed) the output directory. */
 static int

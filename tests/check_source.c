@@ -1,6 +1,6 @@
 /*
  * check_source.c: Check suite for reading and merging captures
- * (lib/input/source.c): every file format libpcap reads, the k-way merge, and
+ * (lib/input/source*.c): every file format libpcap reads, the k-way merge, and
  * every bad file a user can hand us. Files are written by the tests,
  * with libpcap's pcap_dump or byte by byte.
  */

@@ -321,309 +321,431 @@ fmt_num(char *b, size_t len, double v)
 	snprintf(b, len, "%.10g", v);
 }
 
-struct regress_model *
-regress_fit(const char *response, const char *response_unit,
-    const double *y, size_t n, const char *const *rowname,
-    const struct regress_factor *f, size_t nf, char *errbuf)
+/*
+ * One fit in progress: the inputs, the design built from them and the
+ * model being filled. Each step below returns 0, or -1 with errbuf set
+ * (fit_oom() for memory); fit_free() releases whatever was built.
+ */
+struct fit {
+	const char *response, *ru;	/* name; unit ("" when not given) */
+	const double *y;
+	size_t n;
+	const char *const *rowname;
+	const struct regress_factor *f;
+	size_t nf;
+	char *errbuf;
+
+	struct levels **lv;	/* per factor: its levels when categorical */
+	struct col *cols;	/* the design: intercept, then each factor's */
+	size_t ncols;
+	size_t *fend;		/* factor k's columns end at fend[k + 1] */
+	char **keys;		/* nf * n level texts, for balance notes */
+	double *sse_k;		/* SSE with the first k factors */
+	struct regress_model *m;
+};
+
+static int
+fit_oom(struct fit *ft)
 {
-	struct regress_model *m = NULL;
-	struct col *cols = NULL;
-	size_t ncols = 1, *fend = NULL;
-	int *bad = NULL;
-	char **keys = NULL;	/* nf * n level texts, for balance notes */
+	seterr(ft->errbuf, "out of memory");
+	return -1;
+}
+
+/* The response's or a factor's value missing in some runs: named. */
+static int
+missing(struct fit *ft, const int *bad, const char *what, const char *name)
+{
 	char names[256];
-	struct levels **lv = NULL;
-	gsl_vector *c = NULL;
-	gsl_matrix *cov = NULL;
-	double *sse_k = NULL, ymean = 0, tq;
-	size_t rank;
-	const char *ru = response_unit ? response_unit : "";
+	int any = 0;
 
-	/* We check every return code; GSL's default handler would abort. */
-	gsl_error_handler_t *old_handler = gsl_set_error_handler_off();
+	for (size_t i = 0; i < ft->n; i++)
+		any |= bad[i];
+	if (!any)
+		return 0;
+	name_rows(names, sizeof(names), ft->rowname, bad, ft->n);
+	seterr(ft->errbuf, "%s lack%s the %s %s", names,
+	    strchr(names, ',') || strstr(names, " more") ? "" : "s", what,
+	    name);
+	return -1;
+}
 
-	if ((bad = calloc(n ? n : 1, sizeof(*bad))) == NULL ||
-	    (lv = calloc(nf ? nf : 1, sizeof(*lv))) == NULL ||
-	    (fend = calloc(nf + 1, sizeof(*fend))) == NULL)
-		goto oom;
+/* Step 1: every run has the response and every factor. */
+static int
+check_values(struct fit *ft)
+{
+	int *bad = calloc(ft->n ? ft->n : 1, sizeof(*bad));
+	int rc;
 
-	/* Runs lacking what the model needs, named. */
-	for (size_t i = 0; i < n; i++)
-		bad[i] = !isfinite(y[i]);
-	{
-		int any = 0;
-		for (size_t i = 0; i < n; i++)
-			any |= bad[i];
-		if (any) {
-			name_rows(names, sizeof(names), rowname, bad, n);
-			seterr(errbuf, "%s lack%s the response %s", names,
-			    strchr(names, ',') || strstr(names, " more") ? "" : "s",
-			    response);
-			goto fail;
-		}
+	if (bad == NULL)
+		return fit_oom(ft);
+	for (size_t i = 0; i < ft->n; i++)
+		bad[i] = !isfinite(ft->y[i]);
+	rc = missing(ft, bad, "response", ft->response);
+	for (size_t k = 0; rc == 0 && k < ft->nf; k++) {
+		const struct regress_factor *fk = &ft->f[k];
+
+		for (size_t i = 0; i < ft->n; i++)
+			bad[i] = fk->categorical ? level_missing(fk->level[i]) :
+			    !isfinite(fk->x[i]);
+		rc = missing(ft, bad, "factor", fk->name);
 	}
-	for (size_t k = 0; k < nf; k++) {
-		int any = 0;
+	free(bad);
+	return rc;
+}
 
-		for (size_t i = 0; i < n; i++) {
-			bad[i] = f[k].categorical ? level_missing(f[k].level[i]) :
-			    !isfinite(f[k].x[i]);
-			any |= bad[i];
-		}
-		if (any) {
-			name_rows(names, sizeof(names), rowname, bad, n);
-			seterr(errbuf, "%s lack%s the factor %s", names,
-			    strchr(names, ',') || strstr(names, " more") ? "" : "s",
-			    f[k].name);
-			goto fail;
-		}
-	}
+/* A factor with one value explains nothing. */
+static int
+constant_factor(struct fit *ft, const char *name, const char *value)
+{
+	seterr(ft->errbuf, "factor %s is constant (every run has %s): it "
+	    "cannot explain anything; leave it out", name, value);
+	return -1;
+}
 
-	/* Columns: the intercept, then each factor's. */
-	for (size_t k = 0; k < nf; k++) {
-		if (f[k].categorical) {
-			lv[k] = levels_group(f[k].level, y, n);
-			if (lv[k] == NULL)
-				goto oom;
-			if (lv[k]->nlevels < 2) {
-				seterr(errbuf, "factor %s is constant (every run "
-				    "has %s): it cannot explain anything; leave "
-				    "it out", f[k].name, f[k].level[0]);
-				goto fail;
+/*
+ * Step 2: the columns each factor needs (a categorical one: one per
+ * level but its baseline), and enough runs for them.
+ */
+static int
+count_columns(struct fit *ft)
+{
+	char num[64];
+
+	if ((ft->lv = calloc(ft->nf ? ft->nf : 1, sizeof(*ft->lv))) == NULL)
+		return fit_oom(ft);
+	ft->ncols = 1;
+	for (size_t k = 0; k < ft->nf; k++) {
+		const struct regress_factor *fk = &ft->f[k];
+
+		if (fk->categorical) {
+			if ((ft->lv[k] = levels_group(fk->level, ft->y, ft->n)) ==
+			    NULL)
+				return fit_oom(ft);
+			if (ft->lv[k]->nlevels < 2)
+				return constant_factor(ft, fk->name,
+				    fk->level[0]);
+			if (fk->baseline &&
+			    levels_find(ft->lv[k], fk->baseline) == -1) {
+				seterr(ft->errbuf, "factor %s has no level \"%s\" "
+				    "to use as the baseline", fk->name,
+				    fk->baseline);
+				return -1;
 			}
-			if (f[k].baseline &&
-			    levels_find(lv[k], f[k].baseline) == -1) {
-				seterr(errbuf, "factor %s has no level \"%s\" "
-				    "to use as the baseline", f[k].name,
-				    f[k].baseline);
-				goto fail;
-			}
-			ncols += lv[k]->nlevels - 1;
+			ft->ncols += ft->lv[k]->nlevels - 1;
 		} else {
 			int constant = 1;
-			for (size_t i = 1; i < n; i++)
-				if (f[k].x[i] != f[k].x[0])
+
+			for (size_t i = 1; i < ft->n; i++)
+				if (fk->x[i] != fk->x[0])
 					constant = 0;
-			if (n > 0 && constant) {
-				fmt_num(names, sizeof(names), f[k].x[0]);
-				seterr(errbuf, "factor %s is constant (every run "
-				    "has %s): it cannot explain anything; leave "
-				    "it out", f[k].name, names);
-				goto fail;
+			if (ft->n > 0 && constant) {
+				fmt_num(num, sizeof(num), fk->x[0]);
+				return constant_factor(ft, fk->name, num);
 			}
-			ncols++;
+			ft->ncols++;
 		}
 	}
-	if (n < ncols + 1) {
-		seterr(errbuf, "%zu run%s for %zu parameters (intercept and "
-		    "%zu factor column%s): the model needs at least %zu runs",
-		    n, n == 1 ? "" : "s", ncols, ncols - 1,
-		    ncols - 1 == 1 ? "" : "s", ncols + 1);
-		goto fail;
+	if (ft->n < ft->ncols + 1) {
+		size_t n = ft->n, nc = ft->ncols;
+
+		seterr(ft->errbuf, "%zu run%s for %zu parameters (intercept "
+		    "and %zu factor column%s): the model needs at least %zu "
+		    "runs", n, n == 1 ? "" : "s", nc, nc - 1,
+		    nc - 1 == 1 ? "" : "s", nc + 1);
+		return -1;
 	}
-	if ((cols = calloc(ncols, sizeof(*cols))) == NULL ||
-	    (keys = calloc(nf * n + 1, sizeof(*keys))) == NULL ||
-	    (sse_k = calloc(nf + 1, sizeof(*sse_k))) == NULL)
-		goto oom;
-	for (size_t j = 0; j < ncols; j++)
-		if ((cols[j].x = malloc(n * sizeof(double))) == NULL)
-			goto oom;
-	for (size_t i = 0; i < n; i++)
-		cols[0].x[i] = 1.0;
-	cols[0].factor = (size_t)-1;
-	{
-		size_t j = 1;
+	return 0;
+}
 
-		for (size_t k = 0; k < nf; k++) {
-			if (f[k].categorical) {
-				const char *base = f[k].baseline ?
-				    f[k].baseline : lv[k]->v[0].name;
+/* The baseline level of categorical factor k. */
+static const char *
+baseline_of(const struct fit *ft, size_t k)
+{
+	return ft->f[k].baseline ? ft->f[k].baseline : ft->lv[k]->v[0].name;
+}
 
-				for (size_t l = 0; l < lv[k]->nlevels; l++) {
-					const char *name = lv[k]->v[l].name;
+/* Factor k's columns from column j on, and its level texts. Return the
+ * next free column, or 0 when out of memory. */
+static size_t
+factor_columns(struct fit *ft, size_t k, size_t j)
+{
+	const struct regress_factor *fk = &ft->f[k];
+	char num[64];
 
-					if (strcmp(name, base) == 0)
-						continue;
-					cols[j].factor = k;
-					cols[j].level = name;
-					for (size_t i = 0; i < n; i++)
-						cols[j].x[i] = strcmp(f[k].level[i],
-						    name) == 0 ? 1.0 : 0.0;
-					j++;
-				}
-				for (size_t i = 0; i < n; i++)
-					keys[k * n + i] = strdup(f[k].level[i]);
-			} else {
-				cols[j].factor = k;
-				memcpy(cols[j].x, f[k].x, n * sizeof(double));
-				j++;
-				for (size_t i = 0; i < n; i++) {
-					fmt_num(names, sizeof(names), f[k].x[i]);
-					keys[k * n + i] = strdup(names);
-				}
-			}
-			for (size_t i = 0; i < n; i++)
-				if (keys[k * n + i] == NULL)
-					goto oom;
-			fend[k + 1] = j;
+	if (fk->categorical) {
+		for (size_t l = 0; l < ft->lv[k]->nlevels; l++) {
+			const char *name = ft->lv[k]->v[l].name;
+
+			if (strcmp(name, baseline_of(ft, k)) == 0)
+				continue;
+			ft->cols[j].factor = k;
+			ft->cols[j].level = name;
+			for (size_t i = 0; i < ft->n; i++)
+				ft->cols[j].x[i] = strcmp(fk->level[i], name) ==
+				    0 ? 1.0 : 0.0;
+			j++;
 		}
-		fend[0] = 1;
+		for (size_t i = 0; i < ft->n; i++)
+			ft->keys[k * ft->n + i] = strdup(fk->level[i]);
+	} else {
+		ft->cols[j].factor = k;
+		memcpy(ft->cols[j].x, fk->x, ft->n * sizeof(double));
+		j++;
+		for (size_t i = 0; i < ft->n; i++) {
+			fmt_num(num, sizeof(num), fk->x[i]);
+			ft->keys[k * ft->n + i] = strdup(num);
+		}
 	}
+	for (size_t i = 0; i < ft->n; i++)
+		if (ft->keys[k * ft->n + i] == NULL)
+			return 0;
+	return j;
+}
 
-	for (size_t i = 0; i < n; i++)
-		ymean += y[i];
-	ymean /= (double)n;
+/* Step 3: the design matrix, column by column. */
+static int
+build_design(struct fit *ft)
+{
+	size_t j = 1;
 
-	if ((m = calloc(1, sizeof(*m))) == NULL)
-		goto oom;
-	m->n = n;
-	m->p = ncols;
-	m->df = n - ncols;
-	m->response = strdup(response ? response : "response");
-	m->response_unit = strdup(ru);
+	if ((ft->fend = calloc(ft->nf + 1, sizeof(*ft->fend))) == NULL ||
+	    (ft->cols = calloc(ft->ncols, sizeof(*ft->cols))) == NULL ||
+	    (ft->keys = calloc(ft->nf * ft->n + 1, sizeof(*ft->keys))) == NULL ||
+	    (ft->sse_k = calloc(ft->nf + 1, sizeof(*ft->sse_k))) == NULL)
+		return fit_oom(ft);
+	for (size_t c = 0; c < ft->ncols; c++)
+		if ((ft->cols[c].x = malloc(ft->n * sizeof(double))) == NULL)
+			return fit_oom(ft);
+	for (size_t i = 0; i < ft->n; i++)
+		ft->cols[0].x[i] = 1.0;
+	ft->cols[0].factor = (size_t)-1;
+	ft->fend[0] = 1;
+	for (size_t k = 0; k < ft->nf; k++) {
+		if ((j = factor_columns(ft, k, j)) == 0)
+			return fit_oom(ft);
+		ft->fend[k + 1] = j;
+	}
+	return 0;
+}
+
+/* Step 4: the model, with the total sum of squares to explain. */
+static int
+model_new(struct fit *ft)
+{
+	struct regress_model *m;
+	double ymean = 0;
+	char num[64];
+
+	for (size_t i = 0; i < ft->n; i++)
+		ymean += ft->y[i];
+	ymean /= (double)ft->n;
+	if ((m = ft->m = calloc(1, sizeof(*m))) == NULL)
+		return fit_oom(ft);
+	m->n = ft->n;
+	m->p = ft->ncols;
+	m->df = ft->n - ft->ncols;
+	m->response = strdup(ft->response ? ft->response : "response");
+	m->response_unit = strdup(ft->ru);
 	if (m->response == NULL || m->response_unit == NULL)
-		goto oom;
-	for (size_t i = 0; i < n; i++)
-		m->sst += (y[i] - ymean) * (y[i] - ymean);
+		return fit_oom(ft);
+	for (size_t i = 0; i < ft->n; i++)
+		m->sst += (ft->y[i] - ymean) * (ft->y[i] - ymean);
 	if (!(m->sst > 0)) {
-		fmt_num(names, sizeof(names), y[0]);
-		seterr(errbuf, "the response %s is constant (every run has "
-		    "%s %s): nothing to explain", m->response, names, ru);
-		goto fail;
+		fmt_num(num, sizeof(num), ft->y[0]);
+		seterr(ft->errbuf, "the response %s is constant (every run has "
+		    "%s %s): nothing to explain", m->response, num, ft->ru);
+		return -1;
 	}
+	return 0;
+}
 
-	/*
-	 * Sequential fits: intercept, + factor 1, + factor 2, ... Each must
-	 * keep full rank, else that factor is collinear with those before.
-	 */
-	sse_k[0] = m->sst;
-	for (size_t k = 0; k < nf; k++) {
-		if (ols(cols, fend[k + 1], y, n, &sse_k[k + 1], &rank, NULL,
+/*
+ * Step 5: sequential fits: intercept, + factor 1, + factor 2, ... Each
+ * must keep full rank, else that factor is collinear with those before.
+ */
+static int
+sequential_fits(struct fit *ft)
+{
+	size_t rank;
+
+	ft->sse_k[0] = ft->m->sst;
+	for (size_t k = 0; k < ft->nf; k++) {
+		size_t nc = ft->fend[k + 1];
+
+		if (ols(ft->cols, nc, ft->y, ft->n, &ft->sse_k[k + 1], &rank, NULL,
 		    NULL, NULL) == -1)
-			goto oom;
-		if (rank < fend[k + 1]) {
-			seterr(errbuf, "factor %s is collinear with %s (the "
+			return fit_oom(ft);
+		if (rank < nc) {
+			seterr(ft->errbuf, "factor %s is collinear with %s (the "
 			    "design has rank %zu for %zu columns): one of "
 			    "them carries no information of its own; leave "
-			    "one out", f[k].name, k == 0 ? "the intercept" :
-			    "the factors before it", rank, fend[k + 1]);
-			goto fail;
+			    "one out", ft->f[k].name, k == 0 ? "the intercept" :
+			    "the factors before it", rank, nc);
+			return -1;
 		}
 	}
+	return 0;
+}
 
-	c = gsl_vector_alloc(ncols);
-	cov = gsl_matrix_alloc(ncols, ncols);
-	if (c == NULL || cov == NULL)
-		goto oom;
-	if (ols(cols, ncols, y, n, &m->sse, &rank, c, cov, &m->rcond) == -1)
-		goto oom;
+/* Name and unit of coefficient j (a factor's column). NULLs when out
+ * of memory (the caller checks). */
+static void
+name_coef(const struct fit *ft, size_t j, struct regress_coef *rc)
+{
+	const struct col *cj = &ft->cols[j];
+	const struct regress_factor *fk = &ft->f[cj->factor];
+	const char *ru = ft->ru;
+
+	rc->factor = strdup(fk->name);
+	if (cj->level) {
+		rc->level = strdup(cj->level);
+		rc->name = xasprintf("%s=%s", fk->name, cj->level);
+		rc->unit = xasprintf("%s (%s vs %s)", ru, cj->level,
+		    baseline_of(ft, cj->factor));
+	} else {
+		rc->name = strdup(fk->name);
+		if (fk->unit && strcmp(fk->unit, "%") == 0)
+			rc->unit = xasprintf("%s/%%", ru);
+		else if (fk->unit)
+			rc->unit = xasprintf("%s/%s", ru, fk->unit);
+		else
+			rc->unit = xasprintf("%s per unit of %s", ru, fk->name);
+	}
+}
+
+/* Coefficient j's estimate, standard error, t, p and 95% interval. */
+static void
+coef_stats(struct regress_coef *rc, double estimate, double se, double df,
+    double tq)
+{
+	rc->estimate = estimate;
+	rc->std_error = se;
+	if (se > 0) {
+		rc->t = estimate / se;
+		rc->p = 2.0 * gsl_cdf_tdist_Q(fabs(rc->t), df);
+	} else {
+		rc->t = estimate == 0 ? NAN : copysign(INFINITY, estimate);
+		rc->p = estimate == 0 ? 1.0 : 0.0;
+	}
+	rc->ci_lo = estimate - tq * se;
+	rc->ci_hi = estimate + tq * se;
+}
+
+/* The fit's summary: R^2, adjusted R^2, residual error, F and its p. */
+static void
+summary_stats(struct regress_model *m)
+{
+	double df = (double)m->df, k = (double)(m->p - 1);
+
 	if (m->sse < 0)
 		m->sse = 0;
-
 	m->r2 = 1.0 - m->sse / m->sst;
-	m->adj_r2 = 1.0 - (1.0 - m->r2) * (double)(n - 1) / (double)m->df;
-	m->rse = sqrt(m->sse / (double)m->df);
+	m->adj_r2 = 1.0 - (1.0 - m->r2) * (double)(m->n - 1) / df;
+	m->rse = sqrt(m->sse / df);
 	if (m->sse > 0) {
-		m->f = ((m->sst - m->sse) / (double)(ncols - 1)) /
-		    (m->sse / (double)m->df);
-		m->f_p = gsl_cdf_fdist_Q(m->f, (double)(ncols - 1),
-		    (double)m->df);
+		m->f = ((m->sst - m->sse) / k) / (m->sse / df);
+		m->f_p = gsl_cdf_fdist_Q(m->f, k, df);
 	} else {
 		m->f = INFINITY;
 		m->f_p = 0;
 	}
-	tq = gsl_cdf_tdist_Qinv(0.025, (double)m->df);
+}
 
-	if ((m->cov = malloc(ncols * ncols * sizeof(double))) == NULL ||
-	    (m->coef = calloc(ncols, sizeof(*m->coef))) == NULL ||
-	    (m->share = calloc(nf ? nf : 1, sizeof(*m->share))) == NULL ||
-	    (m->baseline = calloc(nf ? nf : 1, sizeof(*m->baseline))) == NULL)
-		goto oom;
-	m->nshare = nf;
-	for (size_t a = 0; a < ncols; a++)
-		for (size_t b = 0; b < ncols; b++)
-			m->cov[a * ncols + b] = gsl_matrix_get(cov, a, b);
-	m->ncoef = ncols;
-	for (size_t j = 0; j < ncols; j++) {
-		struct regress_coef *rc = &m->coef[j];
-		double se = sqrt(gsl_matrix_get(cov, j, j));
+/* Step 6: the full fit: coefficients, their covariance, the summary. */
+static int
+full_fit(struct fit *ft)
+{
+	struct regress_model *m = ft->m;
+	size_t nc = ft->ncols, rank;
+	gsl_vector *c = gsl_vector_alloc(nc);
+	gsl_matrix *cov = gsl_matrix_alloc(nc, nc);
+	double tq;
+	int rc = -1;
 
-		rc->estimate = gsl_vector_get(c, j);
-		rc->std_error = se;
-		if (se > 0) {
-			rc->t = rc->estimate / se;
-			rc->p = 2.0 * gsl_cdf_tdist_Q(fabs(rc->t),
-			    (double)m->df);
-		} else {
-			rc->t = rc->estimate == 0 ? NAN :
-			    copysign(INFINITY, rc->estimate);
-			rc->p = rc->estimate == 0 ? 1.0 : 0.0;
-		}
-		rc->ci_lo = rc->estimate - tq * se;
-		rc->ci_hi = rc->estimate + tq * se;
-		if (j == 0) {
-			rc->name = strdup("(intercept)");
-			rc->unit = strdup(ru);
-			if (rc->name == NULL || rc->unit == NULL)
-				goto oom;
-			continue;
-		}
-		const struct regress_factor *fk = &f[cols[j].factor];
-
-		rc->factor = strdup(fk->name);
-		if (cols[j].level) {
-			const char *base = fk->baseline ? fk->baseline :
-			    lv[cols[j].factor]->v[0].name;
-
-			rc->level = strdup(cols[j].level);
-			rc->name = xasprintf("%s=%s", fk->name, cols[j].level);
-			rc->unit = xasprintf("%s (%s vs %s)", ru,
-			    cols[j].level, base);
-		} else {
-			rc->name = strdup(fk->name);
-			if (fk->unit && strcmp(fk->unit, "%") == 0)
-				rc->unit = xasprintf("%s/%%", ru);
-			else if (fk->unit)
-				rc->unit = xasprintf("%s/%s", ru, fk->unit);
-			else
-				rc->unit = xasprintf("%s per unit of %s", ru,
-				    fk->name);
-		}
-		if (rc->factor == NULL || rc->name == NULL || rc->unit == NULL ||
-		    (cols[j].level && rc->level == NULL))
-			goto oom;
+	if (c == NULL || cov == NULL ||
+	    ols(ft->cols, nc, ft->y, ft->n, &m->sse, &rank, c, cov,
+	    &m->rcond) == -1 ||
+	    (m->cov = malloc(nc * nc * sizeof(double))) == NULL ||
+	    (m->coef = calloc(nc, sizeof(*m->coef))) == NULL) {
+		rc = fit_oom(ft);
+		goto out;
 	}
+	summary_stats(m);
+	tq = gsl_cdf_tdist_Qinv(0.025, (double)m->df);
+	for (size_t a = 0; a < nc; a++)
+		for (size_t b = 0; b < nc; b++)
+			m->cov[a * nc + b] = gsl_matrix_get(cov, a, b);
+	m->ncoef = nc;
+	for (size_t j = 0; j < nc; j++) {
+		struct regress_coef *co = &m->coef[j];
 
-	/* Type I shares. */
+		coef_stats(co, gsl_vector_get(c, j),
+		    sqrt(gsl_matrix_get(cov, j, j)), (double)m->df, tq);
+		if (j == 0) {
+			co->name = strdup("(intercept)");
+			co->unit = strdup(ft->ru);
+		} else
+			name_coef(ft, j, co);
+		if (co->name == NULL || co->unit == NULL || (j > 0 &&
+		    (co->factor == NULL || (ft->cols[j].level &&
+		    co->level == NULL)))) {
+			rc = fit_oom(ft);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	gsl_vector_free(c);
+	gsl_matrix_free(cov);
+	return rc;
+}
+
+/* Step 7: each factor's type I share of the explained variance, and the
+ * baselines of the categorical ones. */
+static int
+shares(struct fit *ft)
+{
+	struct regress_model *m = ft->m;
+	double explained = m->sst - m->sse;
+	size_t nf = ft->nf;
+
+	if ((m->share = calloc(nf ? nf : 1, sizeof(*m->share))) == NULL ||
+	    (m->baseline = calloc(nf ? nf : 1, sizeof(*m->baseline))) == NULL)
+		return fit_oom(ft);
+	m->nshare = nf;
 	for (size_t k = 0; k < nf; k++) {
 		struct regress_share *s = &m->share[k];
-		double explained = m->sst - m->sse;
 
-		if ((s->factor = strdup(f[k].name)) == NULL)
-			goto oom;
-		s->df = fend[k + 1] - fend[k];
-		s->ss = sse_k[k] - sse_k[k + 1];
+		if ((s->factor = strdup(ft->f[k].name)) == NULL)
+			return fit_oom(ft);
+		s->df = ft->fend[k + 1] - ft->fend[k];
+		s->ss = ft->sse_k[k] - ft->sse_k[k + 1];
 		if (s->ss < 0)
 			s->ss = 0;	/* rounding */
 		s->share = explained > 0 ? s->ss / explained : NAN;
-		if (f[k].categorical) {
-			m->baseline[k] = strdup(f[k].baseline ? f[k].baseline :
-			    lv[k]->v[0].name);
-			if (m->baseline[k] == NULL)
-				goto oom;
-		}
+		if (ft->f[k].categorical &&
+		    (m->baseline[k] = strdup(baseline_of(ft, k))) == NULL)
+			return fit_oom(ft);
 	}
+	return 0;
+}
 
-	/* Notes. */
+/* Step 8: what a reader of the model should know. */
+static void
+notes(struct fit *ft)
+{
+	struct regress_model *m = ft->m;
+	size_t nc = ft->ncols;
+
 	if (m->sse == 0 || m->sse <= 1e-24 * m->sst)
 		add_note(m, xasprintf("perfect fit: the residuals are zero, so "
 		    "the standard errors are zero and the t values infinite"));
 	if (m->df < FEW_DF)
 		add_note(m, xasprintf("few runs: %zu runs for %zu parameters "
 		    "leave %zu residual degrees of freedom; the intervals are "
-		    "wide and the p values rough", n, ncols, m->df));
-	for (size_t j = 1; j < ncols && ncols > 2; j++) {
-		double v = vif(cols, ncols, j, n);
+		    "wide and the p values rough", ft->n, nc, m->df));
+	for (size_t j = 1; j < nc && nc > 2; j++) {
+		double v = vif(ft->cols, nc, j, ft->n);
 
 		if (v > VIF_NOTE)
 			add_note(m, xasprintf("collinear factors: %s has a "
@@ -631,9 +753,10 @@ regress_fit(const char *response, const char *response_unit,
 			    "estimate shares information with the other "
 			    "factors", m->coef[j].name, v, VIF_NOTE));
 	}
-	balance_notes(m, f, nf, keys, n);
-	if (nf > 1) {
+	balance_notes(m, ft->f, ft->nf, ft->keys, ft->n);
+	if (ft->nf > 1) {
 		int unbalanced = 0;
+
 		for (size_t i = 0; i < m->nnote; i++)
 			if (strncmp(m->note[i], "unbalanced", 10) == 0 ||
 			    strncmp(m->note[i], "collinear", 9) == 0)
@@ -644,33 +767,55 @@ regress_fit(const char *response, const char *response_unit,
 			    "unbalanced or collinear design they depend on the "
 			    "order of the factors"));
 	}
-	goto done;
+}
 
-oom:
-	seterr(errbuf, "out of memory");
-fail:
-	regress_free(m);
-	m = NULL;
-done:
-	if (cols)
-		for (size_t j = 0; j < ncols; j++)
-			free(cols[j].x);
-	free(cols);
-	if (keys)
-		for (size_t i = 0; i < nf * n; i++)
-			free(keys[i]);
-	free(keys);
-	if (lv)
-		for (size_t k = 0; k < nf; k++)
-			levels_free(lv[k]);
-	free(lv);
-	free(fend);
-	free(bad);
-	free(sse_k);
-	gsl_vector_free(c);
-	gsl_matrix_free(cov);
+/* Free what the steps built (not ft->m: the caller's, or freed there). */
+static void
+fit_free(struct fit *ft)
+{
+	if (ft->cols)
+		for (size_t j = 0; j < ft->ncols; j++)
+			free(ft->cols[j].x);
+	free(ft->cols);
+	if (ft->keys)
+		for (size_t i = 0; i < ft->nf * ft->n; i++)
+			free(ft->keys[i]);
+	free(ft->keys);
+	if (ft->lv)
+		for (size_t k = 0; k < ft->nf; k++)
+			levels_free(ft->lv[k]);
+	free(ft->lv);
+	free(ft->fend);
+	free(ft->sse_k);
+}
+
+struct regress_model *
+regress_fit(const char *response, const char *response_unit,
+    const double *y, size_t n, const char *const *rowname,
+    const struct regress_factor *f, size_t nf, char *errbuf)
+{
+	struct fit ft = {
+		.response = response,
+		.ru = response_unit ? response_unit : "",
+		.y = y, .n = n, .rowname = rowname, .f = f, .nf = nf,
+		.errbuf = errbuf,
+	};
+	/* We check every return code; GSL's default handler would abort. */
+	gsl_error_handler_t *old_handler = gsl_set_error_handler_off();
+	int ok;
+
+	ok = check_values(&ft) == 0 && count_columns(&ft) == 0 &&
+	    build_design(&ft) == 0 && model_new(&ft) == 0 &&
+	    sequential_fits(&ft) == 0 && full_fit(&ft) == 0 && shares(&ft) == 0;
+	if (ok)
+		notes(&ft);
+	else {
+		regress_free(ft.m);
+		ft.m = NULL;
+	}
+	fit_free(&ft);
 	gsl_set_error_handler(old_handler);
-	return m;
+	return ft.m;
 }
 
 int
