@@ -187,10 +187,19 @@ main(int argc, char **argv)
 	    write_out(c.outdir, "report.json", a, doc, CLI_JSON) < 0 ||
 	    write_out(c.outdir, "timeline.csv", a, doc, CLI_CSV) < 0))
 		status = MT_EXIT_INPUT;
-	if (status == MT_EXIT_NO_VM)
+	if (status == MT_EXIT_NO_VM && (c.o.vm_ip.family != 0 ||
+	    c.o.vm_mac_given))
+		/* Given, but not in the captures: the reason names it and
+		 * the hosts that did answer. */
+		fprintf(stderr, "%s: %s: %s\n", progname, c.files[0],
+		    json_string_value(json_object_get(json_object_get(doc,
+		    "vm"), "reason")));
+	else if (status == MT_EXIT_NO_VM)
 		fprintf(stderr, "%s: %s: no VM found (%s); use --vm ADDR\n",
 		    progname, c.files[0], json_string_value(json_object_get(
 		    json_object_get(doc, "vm"), "reason")));
+	else if (status == MT_EXIT_NOT_COVERED)
+		fprintf(stderr, "%s: %s\n", progname, analysis_not_covered(a));
 	else if (status == MT_EXIT_NO_STREAM)
 		fprintf(stderr, "%s: %s: no migration stream found (no TCP flow "
 		    "starts with QEMU's \"QEVM\" magic or uses the migration "

@@ -837,7 +837,7 @@ START_TEST(bad_header)
 
 	pcap_hdr(&w, 0xa1b2c3d4, 1);
 	wsave(&w, path_of("hdr.pcap"), 10);	/* good magic, cut header */
-	check_add_fails(path_of("hdr.pcap"), "damaged capture file header");
+	check_add_fails(path_of("hdr.pcap"), "too short for a pcap file header (10 of 24 bytes)");
 }
 END_TEST
 

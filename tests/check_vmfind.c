@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -248,6 +249,34 @@ START_TEST(nothing)
 }
 END_TEST
 
+/* The hosts answering, for the message when --vm is not seen: most
+ * replies first, at most five, "none" without any. */
+START_TEST(answering_list)
+{
+	struct vmfind *v = vmfind_new();
+	struct mt_addr ip;
+	char buf[200], a[32];
+
+	ck_assert_str_eq(vmfind_answering(v, buf, sizeof(buf)), "none");
+	/* 192.0.2.1 .. 192.0.2.6 answer 1 .. 6 times, out of order. */
+	static const int order[6] = { 3, 6, 1, 5, 2, 4 };
+
+	for (int k = 0; k < 6; k++) {
+		int h = order[k];
+
+		snprintf(a, sizeof(a), "192.0.2.%d", h);
+		ck_assert_int_eq(mt_addr_parse(a, &ip), 0);
+		answered(v, T0 + k * MS, &BUSYMAC, &ip, h);
+	}
+	ck_assert_str_eq(vmfind_answering(v, buf, sizeof(buf)),
+	    "192.0.2.6 (6 replies), 192.0.2.5 (5 replies), 192.0.2.4 (4 "
+	    "replies), 192.0.2.3 (3 replies), 192.0.2.2 (2 replies)");
+	/* A short buffer: cut, still a string. */
+	ck_assert_uint_lt(strlen(vmfind_answering(v, buf, 12)), 12);
+	vmfind_free(v);
+}
+END_TEST
+
 START_TEST(given_mac_learns_ip)
 {
 	struct vmfind *v = vmfind_new();
@@ -263,10 +292,12 @@ START_TEST(given_mac_learns_ip)
 	ck_assert_int_eq(out.have_mac, 1);
 	ck_assert_str_eq(out.reason, "given with --vm");
 
-	/* A MAC never seen with IP traffic. */
+	/* A MAC never seen with IP traffic: the hosts that answered. */
 	g.mac = OTHERMAC;
 	ck_assert_int_eq(vmfind_pick(v, &g, &out), -1);
-	ck_assert_str_eq(out.reason, "no IP traffic from 52:54:00:ab:cd:ef in the capture");
+	ck_assert_str_eq(out.reason, "52:54:00:ab:cd:ef (given with --vm) "
+	    "sends no IP traffic in the capture; hosts answering echo "
+	    "requests: 192.0.2.20 (10 replies)");
 	vmfind_free(v);
 }
 END_TEST
@@ -407,6 +438,7 @@ vmfind_suite(void)
 	tcase_add_test(tc, given_ip_learns_mac);
 	tcase_add_test(tc, given_mac_prefers_echo_ip);
 	tcase_add_test(tc, first_ip_of_many_macs);
+	tcase_add_test(tc, answering_list);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -205,6 +205,7 @@ struct pass {
 	struct kept *kept;	/* records before the guess */
 	size_t nkept;
 	mt_ns last_vm;
+	int vm_seen;		/* a frame from or to the VM's IP address */
 };
 
 /* Set up the measures that depend on the VM (a->vm, if a->vm_found). */
@@ -335,6 +336,17 @@ measure_pkt(struct analysis *a, struct pass *ps, const struct pkt *p)
 		return -1;
 	if (a->vm_found) {
 		int e = echo_add(a->echo, p), rarp;
+
+		/* The VM's traffic, from or to it: seen at all, and its
+		 * span (does it hold the switchover?). */
+		if ((p->layers & PKT_L_IP) &&
+		    (mt_addr_eq(&p->ip_src, &a->vm.ip) ||
+		    mt_addr_eq(&p->ip_dst, &a->vm.ip))) {
+			if (!ps->vm_seen)
+				a->vm_first = p->ts;
+			ps->vm_seen = 1;
+			a->vm_last = p->ts;
+		}
 		struct mt_mac mac;
 		if (e < 0 ||
 		    (e == ECHO_NEW_REQUEST && timeline_add(a->tl, p->ts,
@@ -458,6 +470,21 @@ measure(struct analysis *a, struct srcset *s, int guessing, const char *what,
 			memcpy(a->vm.reason, got.reason, sizeof(a->vm.reason));
 		else
 			a->vm = got;	/* why none */
+	}
+	if (!guessing && a->vm_found && !ps.vm_seen) {
+		/* The VM given (--vm, a manifest) is not in the captures: a
+		 * typo, or the wrong captures. Say who did answer. */
+		char ipbuf[64], list[160];
+
+		snprintf(a->vm.reason, sizeof(a->vm.reason), "%s (%s) is not "
+		    "in the captures (no frame from or to it); hosts "
+		    "answering echo requests: %s",
+		    mt_addr_str(&a->vm.ip, ipbuf, sizeof(ipbuf)),
+		    a->o.vm_from != NULL ? "named in the manifest" :
+		    "given with --vm", ps.vf != NULL ?
+		    vmfind_answering(ps.vf, list, sizeof(list)) : "not known");
+		a->vm_found = 0;
+		a->vm_given_unseen = 1;
 	}
 	if (ps.vf != NULL) {
 		struct vm_choice given = a->vm, got;
@@ -653,6 +680,77 @@ split_migrations(struct analysis *a, int *lost)
 	return 0;
 }
 
+/*
+ * Do the captures hold each migration's switchover? The guest is paused
+ * just before the stream's last data (docs/probing.md), so the VM's
+ * traffic (from or to it: probes and replies) must span that instant,
+ * or the interruption cannot be in the capture at all. If not, name the
+ * capture that stops short (the latest to end before it) or starts late
+ * (the earliest to start after it), and by how much.
+ */
+static void
+coverage(struct analysis *a)
+{
+	char ipbuf[64];
+	size_t n;
+
+	if (!a->vm_found || a->mig_flows == 0)
+		return;
+	for (size_t k = 0; k < (a->nmigs > 0 ? a->nmigs : 1); k++) {
+		mt_ns t = a->nmigs > 0 ? a->migs[k].last : a->mig_last;
+		const struct src_stats *late = NULL, *early = NULL;
+		mt_ns by;
+
+		if (a->vm_first != MT_NS_NONE && a->vm_first <= t &&
+		    a->vm_last >= t)
+			continue;
+		for (int i = 0; i < a->nfiles; i++) {
+			const struct src_stats *st = &a->inputs[i].st;
+
+			if (st->packets == 0)
+				continue;
+			if (st->last_ts < t &&
+			    (early == NULL || st->last_ts > early->last_ts))
+				early = st;
+			if (st->first_ts > t &&
+			    (late == NULL || st->first_ts < late->first_ts))
+				late = st;
+		}
+		if (a->vm_first == MT_NS_NONE)
+			by = 0;
+		else if (a->vm_last < t)
+			by = t - a->vm_last;
+		else
+			by = a->vm_first - t;
+		a->not_covered_by = by;
+		n = a->nnotes;
+		if (early != NULL && (a->vm_first == MT_NS_NONE ||
+		    a->vm_last < t))
+			analysis_note(a, "%s ends %.3f s before the migration's "
+			    "switchover (its last data at %.3f s into the "
+			    "captures): the captures do not cover the migration%s",
+			    early->path, (double)(t - early->last_ts) / 1e9,
+			    (double)(t - a->first_ts) / 1e9, a->nmigs > 1 ?
+			    " (one of several)" : "");
+		else if (late != NULL)
+			analysis_note(a, "%s starts %.3f s after the migration's "
+			    "switchover (its last data at %.3f s into the "
+			    "captures): the captures do not cover the migration%s",
+			    late->path, (double)(late->first_ts - t) / 1e9,
+			    (double)(t - a->first_ts) / 1e9, a->nmigs > 1 ?
+			    " (one of several)" : "");
+		else
+			analysis_note(a, "the traffic of %s %s %.3f s %s the "
+			    "migration's switchover: the captures do not cover "
+			    "the migration", mt_addr_str(&a->vm.ip, ipbuf,
+			    sizeof(ipbuf)), a->vm_last < t ? "ends" : "starts",
+			    (double)by / 1e9, a->vm_last < t ? "before" : "after");
+		a->not_covered = a->nnotes > n ? a->notes[n] :
+		    "the captures do not cover the migration";
+		return;
+	}
+}
+
 /* From the measures to the numbers the report gives. */
 static void
 summarise(struct analysis *a)
@@ -669,8 +767,8 @@ summarise(struct analysis *a)
 		a->int_end = g->end;
 		a->int_lost = g->lost;
 	} else if (a->vm_found && a->er.replies > 0) {
-		analysis_note(a, "the VM answered every probe: no gap longer "
-		    "than %.3f ms in its echo replies", (double)a->er.min_gap / 1e6);
+		/* Said below, once coverage is known: "every probe" only
+		 * when none was lost and the switchover is in the capture. */
 	} else if (a->vm_found && a->silence_start != MT_NS_NONE) {
 		a->method = INT_SILENCE;
 		a->int_start = a->silence_start;
@@ -748,6 +846,19 @@ summarise(struct analysis *a)
 		analysis_note(a, "no migration stream: no TCP flow begins with "
 		    "QEMU's magic \"QEVM\" or uses ports %u-%u (--mig-ports)",
 		    a->o.mig_port_lo, a->o.mig_port_hi);
+	coverage(a);
+	if (a->method == INT_NONE && a->vm_found && a->er.replies > 0) {
+		if (a->er.lost > 0)
+			analysis_note(a, "no gap in the VM's echo replies is "
+			    "longer than %.3f ms (--min-gap), yet %llu probe(s) "
+			    "were never answered: lower --min-gap to see where",
+			    (double)a->er.min_gap / 1e6,
+			    (unsigned long long)a->er.lost);
+		else if (a->not_covered == NULL)
+			analysis_note(a, "the VM answered every probe: no gap "
+			    "longer than %.3f ms in its echo replies",
+			    (double)a->er.min_gap / 1e6);
+	}
 }
 
 static struct analysis *
@@ -764,6 +875,7 @@ run(const struct analysis_opts *o, const struct input *in, char *errbuf)
 	}
 	a->o = *o;
 	a->first_ts = a->last_ts = MT_NS_NONE;
+	a->vm_first = a->vm_last = MT_NS_NONE;
 	if (o->vm_ip.family != 0) {
 		a->vm_found = 1;
 		a->vm.ip = o->vm_ip;
@@ -803,6 +915,7 @@ run(const struct analysis_opts *o, const struct input *in, char *errbuf)
 		}
 		b->o = *o;
 		b->first_ts = b->last_ts = MT_NS_NONE;
+		b->vm_first = b->vm_last = MT_NS_NONE;
 		b->vm = a->vm;
 		b->vm_found = a->vm_found;
 		analysis_free(a);
@@ -864,6 +977,12 @@ analysis_run_mem(const struct analysis_opts *o, const char *name,
 	return run(o, &in, errbuf);
 }
 
+const char *
+analysis_not_covered(const struct analysis *a)
+{
+	return a->not_covered;
+}
+
 int
 analysis_status(const struct analysis *a)
 {
@@ -871,5 +990,7 @@ analysis_status(const struct analysis *a)
 		return MT_EXIT_NO_VM;
 	if (a->mig_flows == 0)
 		return MT_EXIT_NO_STREAM;
+	if (a->not_covered != NULL)
+		return MT_EXIT_NOT_COVERED;
 	return 0;
 }

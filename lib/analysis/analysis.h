@@ -68,9 +68,17 @@ void analysis_free(struct analysis *a);
 
 /*
  * Exit status the analysis implies for migtrace-analyze (0, or the
- * documented codes for "no VM found", "no migration stream").
+ * documented codes for "no VM found", "no migration stream", "the
+ * captures do not cover the migration").
  */
 int analysis_status(const struct analysis *a);
+
+/*
+ * When the captures do not hold a migration's switchover (the VM's
+ * traffic ends before it or starts after it): the note saying which
+ * capture stops short and by how much (owned by a). NULL otherwise.
+ */
+const char *analysis_not_covered(const struct analysis *a);
 
 /*
  * Analyse one run directory as `lab/lab run` and migtrace-capture leave

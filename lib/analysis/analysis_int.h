@@ -53,7 +53,14 @@ struct analysis {
 	mt_ns first_ts, last_ts;
 
 	int vm_found;
+	int vm_given_unseen;	/* --vm (or the manifest) named one not seen */
 	struct vm_choice vm;
+	mt_ns vm_first, vm_last;	/* frames from or to the VM's IP */
+	/* The captures do not hold a migration's switchover: the note that
+	 * says which file and by how much (one of notes[]), else NULL;
+	 * not_covered_by: how far the VM's traffic stops short of it. */
+	const char *not_covered;
+	mt_ns not_covered_by;
 
 	/* service interruption */
 	struct echo *echo;

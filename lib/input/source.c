@@ -755,8 +755,16 @@ explain_read_error(const struct srcfile *f, const char *lp, int first,
 
 /*
  * libpcap could not open path: find out why from the first bytes, for a
- * message that tells the user what the file is.
+ * message that tells the user what the file is. n is the file's size
+ * when it is under the largest header below (m holds that much), else
+ * at least that. The headers: pcap's file header is 24 bytes
+ * (pcap-savefile(5)); a pcapng file starts with a Section Header Block
+ * of at least 28 bytes, then an Interface Description Block of at least
+ * 20 before any packet (draft-ietf-opsawg-pcapng, sections 4.1 and 4.2).
  */
+#define PCAP_FILE_HEADER	24
+#define PCAPNG_HEADERS_MIN	48
+
 static void
 explain_magic(const char *path, const uint8_t *m, size_t n, const char *lp,
     char *errbuf)
@@ -778,8 +786,21 @@ explain_magic(const char *path, const uint8_t *m, size_t n, const char *lp,
 	    (uint32_t)m[2] << 8 | m[3];
 	for (size_t i = 0; i < sizeof(capture_magics) / sizeof(capture_magics[0]); i++)
 		if (magic == capture_magics[i]) {
-			snprintf(errbuf, MT_ERRBUF_SIZE, "%s: damaged capture "
-			    "file header (libpcap: %s)", path, lp);
+			int ng = magic == 0x0a0d0d0a;
+			size_t need = ng ? PCAPNG_HEADERS_MIN : PCAP_FILE_HEADER;
+
+			/* Short, and libpcap found it short (not wrong). */
+			if (n < need && (strstr(lp, "truncated") != NULL ||
+			    strstr(lp, "no Interface Description") != NULL ||
+			    (ng && n < 12)))
+				snprintf(errbuf, MT_ERRBUF_SIZE, "%s: too short "
+				    "for a %s file header (%zu of %zu bytes): "
+				    "cut off while written?", path,
+				    ng ? "pcapng" : "pcap", n, need);
+			else
+				snprintf(errbuf, MT_ERRBUF_SIZE, "%s: damaged "
+				    "capture file header (libpcap: %s)", path,
+				    lp);
 			return;
 		}
 	if (m[0] == 0x1f && m[1] == 0x8b)
@@ -795,7 +816,7 @@ explain_magic(const char *path, const uint8_t *m, size_t n, const char *lp,
 static void
 explain_open_error(const char *path, const char *lp, char *errbuf)
 {
-	uint8_t m[4];
+	uint8_t m[PCAPNG_HEADERS_MIN];
 	size_t n;
 	FILE *fp;
 
@@ -814,9 +835,23 @@ explain_open_error(const char *path, const char *lp, char *errbuf)
 static void
 explain_stream_error(const char *path, const char *lp, char *errbuf)
 {
-	if (strstr(lp, "only got 0") != NULL)
+	unsigned got;
+	const char *g;
+
+	if (strstr(lp, "only got 0") != NULL && strstr(lp, "read 4 ") != NULL)
 		snprintf(errbuf, MT_ERRBUF_SIZE, "%s: empty, not a capture",
 		    path);
+	else if (strstr(lp, "file header bytes") != NULL &&
+	    (g = strstr(lp, "only got ")) != NULL &&
+	    sscanf(g, "only got %u", &got) == 1 && strstr(lp, "read 24 ") != NULL)
+		/* libpcap read the 4-byte magic, then part of the rest. */
+		snprintf(errbuf, MT_ERRBUF_SIZE, "%s: too short for a pcap "
+		    "file header (%u of %d bytes): cut off while written?",
+		    path, got + 4, PCAP_FILE_HEADER);
+	else if (strstr(lp, "truncated pcapng") != NULL)
+		snprintf(errbuf, MT_ERRBUF_SIZE, "%s: too short for a pcapng "
+		    "file header (libpcap: %s): cut off while written?", path,
+		    lp);
 	else
 		snprintf(errbuf, MT_ERRBUF_SIZE, "%s: not a pcap or pcapng "
 		    "capture (libpcap: %s)", path, lp);
@@ -986,7 +1021,7 @@ int
 srcset_add_fp(struct srcset *s, const char *name, FILE *fp, char *errbuf)
 {
 	char pcerr[PCAP_ERRBUF_SIZE];
-	uint8_t m[4];
+	uint8_t m[PCAPNG_HEADERS_MIN];
 	size_t n;
 	pcap_t *p;
 

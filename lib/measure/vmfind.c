@@ -170,6 +170,48 @@ mac_of_ip(struct vmfind *v, const struct mt_addr *ip, struct mt_mac *mac)
 	return -1;
 }
 
+char *
+vmfind_answering(struct vmfind *v, char *buf, size_t len)
+{
+	enum { TOP = 5 };
+	struct mt_addr ip[TOP];
+	uint64_t n[TOP];
+	size_t k = 0, it = 0, off = 0;
+	struct responder *r;
+	const void *key;
+	char ipbuf[64];
+
+	/* The TOP with most replies, by insertion into a sorted list. */
+	while ((r = htab_next(v->responders, &it, &key)) != NULL) {
+		size_t j;
+
+		if (r->replies == 0)
+			continue;
+		for (j = k; j > 0 && n[j - 1] < r->replies; j--)
+			if (j < TOP) {
+				n[j] = n[j - 1];
+				ip[j] = ip[j - 1];
+			}
+		if (j < TOP) {
+			n[j] = r->replies;
+			memcpy(&ip[j], key, sizeof(ip[j]));
+			if (k < TOP)
+				k++;
+		}
+	}
+	snprintf(buf, len, "none");
+	for (size_t i = 0; i < k && off < len; i++) {
+		int w = snprintf(buf + off, len - off, "%s%s (%llu repl%s)",
+		    i ? ", " : "", mt_addr_str(&ip[i], ipbuf, sizeof(ipbuf)),
+		    (unsigned long long)n[i], n[i] == 1 ? "y" : "ies");
+
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
+	return buf;
+}
+
 int
 vmfind_pick(struct vmfind *v, const struct vm_choice *given,
     struct vm_choice *out)
@@ -187,9 +229,13 @@ vmfind_pick(struct vmfind *v, const struct vm_choice *given,
 		*out = *given;
 		if (out->ip.family == 0 &&
 		    ip_of_mac(v, &out->mac, &out->ip) < 0) {
+			char list[160];
+
 			snprintf(out->reason, sizeof(out->reason),
-			    "no IP traffic from %s in the capture",
-			    mt_mac_str(&out->mac, macbuf, sizeof(macbuf)));
+			    "%s (given with --vm) sends no IP traffic in the "
+			    "capture; hosts answering echo requests: %s",
+			    mt_mac_str(&out->mac, macbuf, sizeof(macbuf)),
+			    vmfind_answering(v, list, sizeof(list)));
 			return -1;
 		}
 		if (!out->have_mac && mac_of_ip(v, &out->ip, &out->mac) == 0)

@@ -34,4 +34,12 @@ int vmfind_add(struct vmfind *v, const struct pkt *p);
 int vmfind_pick(struct vmfind *v, const struct vm_choice *given,
     struct vm_choice *out);
 
+/*
+ * The hosts seen answering echo requests, most replies first, at most
+ * 5, as "192.0.2.10 (120 replies), 192.0.2.1 (3 replies)" into buf (len
+ * bytes; "none" when there were none). Returns buf. For the message
+ * when the VM given with --vm is not in the captures.
+ */
+char *vmfind_answering(struct vmfind *v, char *buf, size_t len);
+
 #endif /* MT_VMFIND_H */
