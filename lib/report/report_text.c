@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "base/jpath.h"
+#include "report/budget.h"
 #include "report/explain_report.h"
 #include "report/report.h"
 
@@ -389,5 +390,6 @@ report_write_text(const json_t *doc, FILE *f)
 	text_migration(doc, f);
 	text_migrations(doc, f);
 	explain_write_text(doc, f);
+	budget_write_text(doc, f);
 	text_notes(doc, f);
 }
