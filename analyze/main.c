@@ -12,8 +12,10 @@
 #include <sys/stat.h>
 
 #include "analysis/analysis.h"
+#include "base/jpath.h"
 #include "runs/cli.h"
 #include "runs/experiment.h"
+#include "report/budget.h"
 #include "report/explain_report.h"
 #include "report/report.h"
 #include "virt/jobstats.h"
@@ -178,6 +180,9 @@ main(int argc, char **argv)
 	}
 	if (rd.files != NULL)
 		rundir_annotate(doc, c.files[0], &rd);
+	if (c.max_interruption > 0 && budget_add_json(doc,
+	    c.max_interruption) != 1 && status == 0)
+		status = MT_EXIT_OVER_BUDGET;
 	if (!c.quiet) {
 		write_report(a, doc, c.format, stdout);
 		fflush(stdout);
@@ -198,6 +203,15 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: %s: no VM found (%s); use --vm ADDR\n",
 		    progname, c.files[0], json_string_value(json_object_get(
 		    json_object_get(doc, "vm"), "reason")));
+	else if (status == MT_EXIT_OVER_BUDGET)
+		if (json_is_null(jpath(doc, "budget.within")))
+			fprintf(stderr, "%s: --max-interruption: not judged (no "
+			    "interruption measured)\n", progname);
+		else
+			fprintf(stderr, "%s: over budget: interruption %.3f ms "
+			    "> %.3f ms (--max-interruption)\n", progname,
+			    jpath_num(doc, "budget.measured_s") * 1e3,
+			    jpath_num(doc, "budget.max_s") * 1e3);
 	else if (status == MT_EXIT_NOT_COVERED)
 		fprintf(stderr, "%s: %s\n", progname, analysis_not_covered(a));
 	else if (status == MT_EXIT_NO_STREAM)

@@ -318,8 +318,8 @@ static const char *const INPUT_KEYS[] = { "file", "link_type", "packets",
     "backwards_timestamps", "damaged", NULL };
 static const char *const VM_KEYS[] = { "ip", "mac", "reason", NULL };
 static const char *const INT_KEYS[] = { "method", "chosen_by", "last_reply_before_ns",
-    "first_reply_after_ns", "duration_s", "lost_probes", "probe_interval_s",
-    "min_gap_s", "probes_sent", "probes_answered", "probes_lost", "replies",
+    "first_reply_after_ns", "duration_s", "lost_probes", "lost_x_interval_s",
+    "probe_interval_s", "min_gap_s", "probes_sent", "probes_answered", "probes_lost", "replies",
     "gaps", "tcp_stall", NULL };
 static const char *const GAP_KEYS[] = { "start_ns", "end_ns", "duration_s",
     "lost_probes", NULL };
@@ -458,6 +458,8 @@ check_echo(const json_t *doc)
 	is_real(doc, "interruption.duration_s", 0.31);
 	is_int(doc, "interruption.lost_probes", 30);
 	is_real(doc, "interruption.probe_interval_s", 0.01);
+	/* Tempest's figure: 30 lost probes x 10 ms. */
+	is_real(doc, "interruption.lost_x_interval_s", 0.3);
 	is_real(doc, "interruption.min_gap_s", 0.03);
 	is_int(doc, "interruption.probes_sent", NPROBES);
 	is_int(doc, "interruption.probes_answered", NPROBES - 30);
@@ -824,6 +826,7 @@ START_TEST(no_vm)
 	is_null(doc, "interruption.duration_s");
 	is_null(doc, "interruption.lost_probes");
 	is_null(doc, "interruption.probe_interval_s");
+	is_null(doc, "interruption.lost_x_interval_s");
 	is_null(doc, "interruption.min_gap_s");
 	is_null(doc, "interruption.probes_sent");
 	is_null(doc, "interruption.probes_answered");

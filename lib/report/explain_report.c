@@ -393,6 +393,13 @@ text_jobstats(const json_t *j, FILE *f)
 	    json_is_true(json_object_get(j, "approximate")) ?
 	    ", sizes rounded by virsh" : "",
 	    tstr(j, "source") ? tstr(j, "source") : "");
+	if (tstr(j, "job_type") != NULL || tstr(j, "operation") != NULL) {
+		snprintf(b, sizeof(b), "%s%s%s", tstr(j, "job_type") ?
+		    tstr(j, "job_type") : "", tstr(j, "job_type") &&
+		    tstr(j, "operation") ? ", " : "", tstr(j, "operation") ?
+		    tstr(j, "operation") : "");
+		ROW(f, "Job:", b);
+	}
 	ROW(f, "Time elapsed:", fmt_int(tnum(j, "time_elapsed_ms"), "ms", b,
 	    sizeof(b)));
 	ROW(f, "Setup time:", fmt_int(tnum(j, "setup_time_ms"), "ms", b,

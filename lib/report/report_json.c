@@ -95,6 +95,11 @@ interruption_json(const struct analysis *a)
 	json_object_set_new(o, "first_reply_after_ns", j_ns(have ? a->int_end : MT_NS_NONE));
 	json_object_set_new(o, "duration_s", j_s(have ? a->int_end - a->int_start : MT_NS_NONE));
 	json_object_set_new(o, "lost_probes", a->method == INT_ECHO ? j_u64(a->int_lost) : json_null());
+	/* OpenStack Tempest's figure (lost probes times the interval), for
+	 * comparison with what a CI already measures that way. */
+	json_object_set_new(o, "lost_x_interval_s", a->method == INT_ECHO &&
+	    a->er.interval != MT_NS_NONE ?
+	    j_s((mt_ns)a->int_lost * a->er.interval) : json_null());
 	json_object_set_new(o, "probe_interval_s", echo ? j_s(a->er.interval) : json_null());
 	json_object_set_new(o, "min_gap_s", echo ? j_s(a->er.min_gap) : json_null());
 	json_object_set_new(o, "probes_sent", echo ? j_u64(a->er.requests) : json_null());

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "base/jpath.h"
+#include "report/budget.h"
 #include "report/explain_report.h"
 #include "report/report.h"
 
@@ -189,6 +190,11 @@ text_interruption_chosen(const json_t *it, FILE *f)
 	fputc('\n', f);
 	if (echo)
 		fprintf(f, "  lost probes           %llu\n", count(it, "lost_probes"));
+	if (echo && has(it, "lost_x_interval_s"))
+		fprintf(f, "  lost x interval       %.3f ms (%llu x %.6f ms: how "
+		    "OpenStack Tempest's check counts downtime)\n",
+		    ms(dur(it, "lost_x_interval_s")), count(it, "lost_probes"),
+		    ms(dur(it, "probe_interval_s")));
 }
 
 /* The echo probes (the keys are null when there were none) and gaps. */
@@ -389,5 +395,6 @@ report_write_text(const json_t *doc, FILE *f)
 	text_migration(doc, f);
 	text_migrations(doc, f);
 	explain_write_text(doc, f);
+	budget_write_text(doc, f);
 	text_notes(doc, f);
 }

@@ -29,6 +29,7 @@ cli_usage(FILE *f)
 "  --link RATE          link rate for utilisation and the bottleneck verdict\n"
 "                       (bits per second: 100M, 1G, 100mbit; a unit is needed)\n"
 "  --mig-ports LO-HI    migration stream ports (default: 49152-49215)\n"
+"  --max-interruption D a budget: say within or over it, exit 6 when over\n"
 "\n"
 "Job statistics (split the downtime, crosscheck, pre-copy model):\n"
 "  --jobstats FILE      virsh domjobinfo --completed text (default or\n"
@@ -125,6 +126,7 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 		OPT_FORMAT, OPT_NO_PROGRESS, OPT_NO_THREADS, OPT_JOBSTATS, OPT_LIBVIRT,
 		OPT_DOMAIN, OPT_DOWNTIME_LIMIT, OPT_WHAT_IF_LINK,
 		OPT_EXPERIMENT, OPT_FACTORS, OPT_RESPONSE, OPT_BASELINE,
+		OPT_MAX_INTERRUPTION,
 	};
 	static const struct option longopts[] = {
 		{ "vm", required_argument, NULL, OPT_VM },
@@ -138,6 +140,7 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 		{ "domain", required_argument, NULL, OPT_DOMAIN },
 		{ "downtime-limit", required_argument, NULL, OPT_DOWNTIME_LIMIT },
 		{ "what-if-link", required_argument, NULL, OPT_WHAT_IF_LINK },
+		{ "max-interruption", required_argument, NULL, OPT_MAX_INTERRUPTION },
 		{ "experiment", required_argument, NULL, OPT_EXPERIMENT },
 		{ "factors", required_argument, NULL, OPT_FACTORS },
 		{ "response", required_argument, NULL, OPT_RESPONSE },
@@ -215,6 +218,12 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 				return bad_rate(errbuf, "--what-if-link", optarg);
 			c->explain = 1;
 			break;
+		case OPT_MAX_INTERRUPTION:
+			if (mt_parse_duration(optarg, &c->max_interruption) < 0 ||
+			    c->max_interruption <= 0)
+				return bad_duration(errbuf, "--max-interruption",
+				    optarg, "a duration (e.g. 500ms)");
+			break;
 		case OPT_EXPERIMENT:
 			c->experiment = optarg;
 			break;
@@ -267,6 +276,11 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 	c->files = argv + optind;
 	c->nfiles = argc - optind;
 	if (c->experiment != NULL) {
+		if (c->max_interruption > 0) {
+			snprintf(errbuf, MT_ERRBUF_SIZE, "--max-interruption "
+			    "checks one run, not an experiment");
+			return MT_EXIT_USAGE;
+		}
 		if (c->nfiles > 0) {
 			snprintf(errbuf, MT_ERRBUF_SIZE, "--experiment takes no "
 			    "capture files ('%.200s')", c->files[0]);

@@ -15,6 +15,7 @@ struct cli {
 	struct analysis_opts o;
 	struct explain_opts eo;
 	int explain;			/* --what-if-link asks for the model */
+	mt_ns max_interruption;		/* --max-interruption, 0: no budget */
 	enum cli_format format;
 	const char *outdir;		/* -o DIR */
 	int quiet;

@@ -168,6 +168,27 @@ jobstats_free(struct jobstats *js)
 }
 
 const char *
+jobstats_job_type_name(int t)
+{
+	static const char *const names[] = { "none", "bounded", "unbounded",
+	    "completed", "failed", "cancelled" };
+
+	return t >= 0 && t < (int)(sizeof(names) / sizeof(names[0])) ?
+	    names[t] : NULL;
+}
+
+const char *
+jobstats_operation_name(int op)
+{
+	static const char *const names[] = { "unknown", "start", "save",
+	    "restore", "migration-in", "migration-out", "snapshot",
+	    "snapshot-revert", "dump", "backup", "snapshot-delete" };
+
+	return op >= 0 && op < (int)(sizeof(names) / sizeof(names[0])) ?
+	    names[op] : NULL;
+}
+
+const char *
 jobstats_form_name(enum jobstats_form f)
 {
 	switch (f) {
@@ -408,9 +429,16 @@ jobstats_to_json(const struct jobstats *js)
 	json_object_set_new(o, "source", json_string(js->source));
 	json_object_set_new(o, "form", json_string(jobstats_form_name(js->form)));
 	json_object_set_new(o, "approximate", json_boolean(approx));
-	json_object_set_new(o, "job_type", js->job_type >= 0 ?
-	    json_integer(js->job_type) : json_null());
-	json_object_set_new(o, "operation", js_num(&js->operation));
+	/* Enumerations by name (a number only if this build does not
+	 * know it): nobody should need libvirt's header to read them. */
+	json_object_set_new(o, "job_type", js->job_type < 0 ? json_null() :
+	    jobstats_job_type_name(js->job_type) != NULL ?
+	    json_string(jobstats_job_type_name(js->job_type)) :
+	    json_integer(js->job_type));
+	json_object_set_new(o, "operation", !js->operation.present ?
+	    json_null() : jobstats_operation_name((int)js->operation.s) != NULL ?
+	    json_string(jobstats_operation_name((int)js->operation.s)) :
+	    js_num(&js->operation));
 	json_object_set_new(o, "downtime_ms", js_num(&js->downtime));
 	json_object_set_new(o, "downtime_net_ms", js_num(&js->downtime_net));
 	json_object_set_new(o, "time_elapsed_ms", js_num(&js->time_elapsed));

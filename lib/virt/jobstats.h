@@ -133,6 +133,18 @@ void jobstats_free(struct jobstats *js);
 const char *jobstats_form_name(enum jobstats_form f);
 
 /*
+ * Names for libvirt's enumerations, as the report gives them (lower
+ * case, libvirt's enum names: include/libvirt/libvirt-domain.h):
+ * virDomainJobType "none", "bounded", "unbounded", "completed",
+ * "failed", "cancelled"; virDomainJobOperation "unknown", "start",
+ * "save", "restore", "migration-in", "migration-out", "snapshot",
+ * "snapshot-revert", "dump", "backup", "snapshot-delete". NULL for a
+ * value this build does not know (the report then keeps the number).
+ */
+const char *jobstats_job_type_name(int t);
+const char *jobstats_operation_name(int op);
+
+/*
  * The "jobstats" section of the report: downtime_ms, downtime_net_ms,
  * time_elapsed_ms, setup_time_ms, memory_total, memory_processed,
  * memory_bps, memory_dirty_rate, memory_iteration, memory_constant,
