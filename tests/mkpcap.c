@@ -1733,6 +1733,10 @@ truth_ext(const struct opts *o, const struct evlist *l, json_t *root)
 		json_object_set(intr, "lost_probes",
 		    json_object_get(g, "lost_probes"));
 		json_object_set_new(intr, "probe_interval_s", j_s(o->probe_interval));
+		/* OpenStack Tempest's figure: the gap's lost probes x interval. */
+		json_object_set_new(intr, "lost_x_interval_s",
+		    j_s(json_integer_value(json_object_get(g, "lost_probes")) *
+		    o->probe_interval));
 		json_object_set_new(intr, "probes_sent", json_integer(nrequests));
 		json_object_set_new(intr, "probes_answered", json_integer(nreplies));
 		json_object_set_new(intr, "replies", json_integer(nreplies));
@@ -1754,6 +1758,7 @@ truth_ext(const struct opts *o, const struct evlist *l, json_t *root)
 		json_object_set_new(intr, "replies", json_null());
 		json_object_set_new(intr, "lost_probes", json_null());
 		json_object_set_new(intr, "probe_interval_s", json_null());
+		json_object_set_new(intr, "lost_x_interval_s", json_null());
 		json_object_set_new(intr, "probes_sent", json_null());
 		json_object_set_new(intr, "probes_answered", json_null());
 		json_object_set_new(intr, "gaps", json_array());
