@@ -1,0 +1,62 @@
+/*
+ * pause.h: inside the pause. QEMU's downtime checkpoints and per-device
+ * save and load times, from the traces of both hosts (virt/qemutrace.h),
+ * put on the reference clock and joined with what the packets show (the
+ * report document of analysis.h): the last reply before, the stream's
+ * last bytes, the first announce, the first reply after.
+ *
+ * Facts (event names, where QEMU emits them, what libvirt adds):
+ * docs/qemu-trace.md.
+ */
+#ifndef MT_PAUSE_H
+#define MT_PAUSE_H
+
+#include <jansson.h>
+
+#include "base/mt.h"
+#include "virt/qemutrace.h"
+
+/*
+ * One trace and the host it was recorded on. Times in the trace are the
+ * host's realtime clock; reference = host time + offset. A trace without
+ * a host belongs to the reference host (the one whose clock stamps the
+ * captures): offset 0, uncertainty the timestamps' resolution. Whoever
+ * estimates the offset of another host's clock fills offset and
+ * uncertainty.
+ */
+struct pause_trace {
+	const struct qtrace *t;
+	const char *host;		/* NULL: the reference host */
+	mt_ns offset;
+	mt_ns uncertainty;		/* >= 0 */
+};
+
+/* A trace's events belong to a migration when they lie within this of
+ * the stream's last data (events of one migration come without gaps of
+ * this length; migrations one after another are further apart). */
+#define PAUSE_GAP_NS		(2 * MT_NS_PER_S)
+/* The resolution of a trace line's time and of a capture's (1 us). */
+#define PAUSE_RESOLUTION_NS	1000
+
+/* Fill a pause_trace for a trace of the reference host. */
+void pause_trace_init(struct pause_trace *pt, const struct qtrace *t);
+
+/*
+ * Join the traces with the report document: add "pause" to doc (null
+ * when no trace was given) and a note for each thing the traces say
+ * that limits the join (no events, no timestamps, malformed lines,
+ * unknown checkpoints, events of other migrations, a checkpoint on the
+ * wrong side of a packet). Never fails for what the traces hold; return
+ * 0, or -1 with errbuf set when out of memory.
+ */
+int pause_add_json(json_t *doc, const struct pause_trace *tr, size_t n,
+    char *errbuf);
+
+/*
+ * Read the QEMU logs at paths (all of the reference host) and join them
+ * as pause_add_json() does. Return 0, or -1 with errbuf naming the file
+ * that cannot be read.
+ */
+int pause_add_files(json_t *doc, char *const *paths, size_t n, char *errbuf);
+
+#endif /* MT_PAUSE_H */
