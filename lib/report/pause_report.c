@@ -99,3 +99,58 @@ pause_write_text(const json_t *doc, FILE *f)
 	json_array_foreach(json_object_get(p, "disagreements"), i, x)
 		fprintf(f, "  disagreement: %s\n", json_string_value(x));
 }
+
+/* Short names of the phase that ends at each step, for the chart. */
+static const char *
+phase_label(const char *step)
+{
+	static const char *const map[][2] = {
+		{ "guest stopped", "to stop" },
+		{ "RAM remainder saved", "RAM" },
+		{ "device state saved", "devices" },
+		{ "stream's last bytes", "drain" },
+		{ "destination loaded", "load" },
+		{ "guest resumed", "resume" },
+		{ "first reply after", "network" },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(step, map[i][0]) == 0)
+			return map[i][1];
+	return step;
+}
+
+size_t
+pause_write_bar(const json_t *doc, FILE *f, double *total_ms)
+{
+	const json_t *steps = jpath(doc, "pause.steps"), *s;
+	mt_ns t0 = MT_NS_NONE, prev = MT_NS_NONE;
+	size_t i, rows = 0;
+
+	*total_ms = NAN;
+	if (json_array_size(steps) < 2)
+		return 0;
+	fprintf(f, "# phase\tstart_ms\tend_ms\tby\tlabel  (ms since the "
+	    "first step; by: wire, source, destination)\n");
+	json_array_foreach(steps, i, s) {
+		mt_ns ns = jpath_ns(s, "ns");
+		const char *step = json_string_value(json_object_get(s, "step"));
+		const char *by = json_string_value(json_object_get(s, "by"));
+
+		if (ns == MT_NS_NONE || step == NULL || by == NULL)
+			continue;
+		if (t0 == MT_NS_NONE)
+			t0 = ns;
+		else {
+			fprintf(f, "%zu\t%.6f\t%.6f\t%s\t\"%s\"\n", rows + 1,
+			    (double)(prev - t0) / MT_NS_PER_MS,
+			    (double)(ns - t0) / MT_NS_PER_MS, by,
+			    phase_label(step));
+			rows++;
+		}
+		prev = ns;
+	}
+	if (rows > 0)
+		*total_ms = (double)(prev - t0) / MT_NS_PER_MS;
+	return rows;
+}

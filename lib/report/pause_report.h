@@ -29,4 +29,12 @@
 /* The "Inside the pause" table; nothing when the document has no pause. */
 void pause_write_text(const json_t *doc, FILE *f);
 
+/*
+ * The pause as a bar of phases, for migtrace-plot: one row a phase (the
+ * time between two steps of pause.steps), "phase start_ms end_ms by
+ * label", ms since the first step. Return the number of rows (0: no
+ * pause, or fewer than two steps); *total_ms gets the last step's time.
+ */
+size_t pause_write_bar(const json_t *doc, FILE *f, double *total_ms);
+
 #endif /* MT_PAUSE_REPORT_H */
