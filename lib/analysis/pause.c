@@ -491,7 +491,8 @@ pause_add_json(json_t *doc, const struct pause_trace *tr, size_t n,
 		if (pick_trace(&j, k, w.last_data, info) < 0)
 			goto oom;
 	}
-	qsort(j.p, j.n, sizeof(*j.p), cmp_pick);
+	if (j.n > 1)
+		qsort(j.p, j.n, sizeof(*j.p), cmp_pick);
 
 	start = checkpoint(&j, "src-downtime-start");
 	stopped = checkpoint(&j, "src-vm-stopped");
