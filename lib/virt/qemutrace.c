@@ -46,6 +46,9 @@ qtrace_checkpoint_side(const char *name)
 	return QT_SIDE_UNKNOWN;
 }
 
+/* Times beyond this (the year 2255) would not fit an int64 of ns. */
+#define QT_MAX_SECONDS	9000000000LL
+
 static int
 is_digit(char c)
 {
@@ -114,8 +117,7 @@ stamp_tid(const char *s, mt_ns *ns, long *tid)
 
 	if (get_uint(&s, 1 << 30, &t) < 0 || *s++ != '@')
 		return NULL;
-	/* 10^10 s is the year 2286, well inside an int64 of ns. */
-	if (get_uint(&s, 10000000000LL, &sec) < 0 || *s++ != '.')
+	if (get_uint(&s, QT_MAX_SECONDS, &sec) < 0 || *s++ != '.')
 		return NULL;
 	if (get_fixed(&s, 6, &us) < 0 || *s++ != ':')
 		return NULL;
@@ -164,7 +166,7 @@ stamp_iso(const char *s, mt_ns *ns)
 	tm.tm_min = mi;
 	tm.tm_sec = se;
 	t = timegm(&tm);
-	if (t == (time_t)-1)
+	if (t == (time_t)-1 || t > QT_MAX_SECONDS)
 		return NULL;
 	*ns = (mt_ns)t * MT_NS_PER_S + frac;
 	return s;
