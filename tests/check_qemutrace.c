@@ -145,8 +145,13 @@ START_TEST(bad_lines)
 	/* A non-ASCII byte in a name: a damaged line. */
 	ck_assert_int_eq(parse("9@1.000000:vmstate_downtime_checkpoint src-\xff",
 	    &ev), -1);
-	/* Seconds beyond 10^10 would overflow ns: not a timestamp. */
+	/* Seconds beyond 9*10^9 would overflow ns: not a timestamp (the
+	 * first is what fuzz_qemutrace found, a signed overflow). */
+	ck_assert_int_eq(parse("200@9715816224.539958:"
+	    "vmstate_downtime_checkpoint src-vm-stopped", &ev), 0);
 	ck_assert_int_eq(parse("9@99999999999999.000000:"
+	    "vmstate_downtime_checkpoint src-vm-stopped", &ev), 0);
+	ck_assert_int_eq(parse("9999-12-31T23:59:59.000000Z "
 	    "vmstate_downtime_checkpoint src-vm-stopped", &ev), 0);
 }
 END_TEST
