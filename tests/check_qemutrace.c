@@ -17,9 +17,40 @@
 #include "base/jpath.h"
 #include "virt/qemutrace.h"
 
-#ifndef SRCDIR
-#define SRCDIR "."
-#endif
+/* tests/qemutrace/NAME under $top_srcdir (set by make check). */
+static struct qtrace *
+load(const char *name)
+{
+	const char *top = getenv("top_srcdir");
+	char path[4096], err[MT_ERRBUF_SIZE];
+	struct qtrace *t;
+
+	snprintf(path, sizeof(path), "%s/tests/qemutrace/%s", top ? top : ".",
+	    name);
+	t = qtrace_load(path, err);
+	ck_assert_msg(t != NULL, "%s", err);
+	return t;
+}
+
+/* The first event of a kind and name, or NULL. */
+static const struct qt_event *
+find(const struct qtrace *t, enum qt_kind kind, const char *name)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->ev[i].kind == kind && strcmp(t->ev[i].name, name) == 0)
+			return &t->ev[i];
+	return NULL;
+}
+
+static size_t
+count(const struct qtrace *t, enum qt_kind kind)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < t->n; i++)
+		c += t->ev[i].kind == kind;
+	return c;
+}
 
 static int
 parse(const char *line, struct qt_event *ev)
@@ -415,6 +446,120 @@ START_TEST(join_other_migration)
 }
 END_TEST
 
+/*
+ * A real traced lab migration (QEMU 10.0.2, libvirt 11.3.0): each node's
+ * log as lab/lab run --qemu-trace copied it. The counts are grep's
+ * (grep -c ':vmstate_downtime_save ' and so on), the values the lines'.
+ */
+START_TEST(real_source_log)
+{
+	struct qtrace *t = load("lab-source.log");
+	const struct qt_event *e;
+
+	ck_assert_uint_eq(t->lines, 104);
+	ck_assert_uint_eq(count(t, QT_CHECKPOINT), 5);
+	ck_assert_uint_eq(count(t, QT_SAVE), 44);
+	ck_assert_uint_eq(count(t, QT_LOAD), 0);
+	ck_assert_uint_eq(count(t, QT_RUNSTATE), 3);
+	ck_assert_uint_eq(t->other_events, 5);	/* migrate_pending_exact... */
+	ck_assert_uint_eq(t->untimed, 0);
+	ck_assert_uint_eq(t->bad, 0);
+	/* 9453@1796615194.168483:vmstate_downtime_checkpoint src-vm-stopped */
+	e = find(t, QT_CHECKPOINT, "src-vm-stopped");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(e->ns, 1796615194168483000LL);
+	ck_assert_int_eq(e->tid, 9453);
+	ck_assert_int_eq(e->known, 1);
+	/* ...:vmstate_downtime_save type=iterable idstr=ram instance_id=0
+	 * downtime=193308 */
+	e = find(t, QT_SAVE, "ram");
+	ck_assert_int_eq(e->iterable, 1);
+	ck_assert_int_eq(e->us, 193308);
+	e = find(t, QT_SAVE, "0000:00:02.0/virtio-net");
+	ck_assert_int_eq(e->iterable, 0);
+	ck_assert_int_eq(e->us, 7273);
+	ck_assert_int_eq(e->ns, 1796615194392426000LL);
+	/* runstate_set current_run_state 9 (running) new_state 7 (finish-migrate) */
+	e = find(t, QT_RUNSTATE, "finish-migrate");
+	ck_assert_int_eq(e->state, 7);
+	ck_assert_int_eq(e->ns, 1796615194166367000LL);
+	qtrace_free(t);
+}
+END_TEST
+
+START_TEST(real_destination_log)
+{
+	struct qtrace *t = load("lab-destination.log");
+	const struct qt_event *e;
+
+	ck_assert_uint_eq(t->lines, 87);
+	ck_assert_uint_eq(count(t, QT_CHECKPOINT), 4);
+	ck_assert_uint_eq(count(t, QT_LOAD), 33);
+	ck_assert_uint_eq(count(t, QT_RUNSTATE), 3);
+	ck_assert_uint_eq(t->other_events, 0);
+	e = find(t, QT_LOAD, "ram");
+	ck_assert_int_eq(e->us, 214588);
+	e = find(t, QT_CHECKPOINT, "dst-precopy-loadvm-completed");
+	ck_assert_int_eq(e->ns, 1796615194532343000LL);
+	ck_assert_int_eq(e->side, QT_SIDE_DEST);
+	/* 9236@1796615194.653776:runstate_set current_run_state 4 (paused)
+	 * new_state 9 (running) */
+	e = find(t, QT_RUNSTATE, "running");
+	ck_assert_int_eq(e->ns, 1796615194653776000LL);
+	ck_assert_int_eq(e->tid, 9236);
+	qtrace_free(t);
+}
+END_TEST
+
+/*
+ * The real pair joined, with the wire's times of that run's captures
+ * (tcpdump --time-stamp-precision=nano -tt -r: the last echo reply
+ * before the gap, the source's last segment with migration payload, the
+ * first RARP, the first reply after).
+ */
+#define REAL_LAST_REPLY		1796615194151732132LL
+#define REAL_LAST_DATA		1796615194530889003LL
+#define REAL_ANNOUNCE		1796615194653871857LL
+#define REAL_FIRST_REPLY	1796615194906123348LL
+
+START_TEST(real_join)
+{
+	struct qtrace *a = load("lab-source.log"), *b = load("lab-destination.log");
+	struct pause_trace pt[2];
+	char err[MT_ERRBUF_SIZE];
+	json_t *doc = wire_doc(REAL_LAST_REPLY, REAL_LAST_DATA, REAL_ANNOUNCE,
+	    REAL_FIRST_REPLY);
+	const json_t *p;
+
+	pause_trace_init(&pt[0], a);
+	pause_trace_init(&pt[1], b);
+	ck_assert_int_eq(pause_add_json(doc, pt, 2, err), 0);
+	p = json_object_get(doc, "pause");
+	ck_assert_int_eq(jpath_ns(p, "stopped_ns"), 1796615194168483000LL);
+	ck_assert_int_eq(jpath_ns(p, "loaded_ns"), 1796615194532343000LL);
+	ck_assert_int_eq(jpath_ns(p, "resumed_ns"), 1796615194653776000LL);
+	/* src-downtime-end .532901 - src-downtime-start .166329 */
+	ck_assert_double_eq_tol(jpath_num(p, "qemu_downtime_s"), 0.366572, 1e-12);
+	ck_assert_double_eq_tol(jpath_num(p, "loaded_to_resumed_s"), 0.121433, 1e-12);
+	ck_assert_double_eq_tol(jpath_num(p, "last_data_to_loaded_s"),
+	    (double)(1796615194532343000LL - REAL_LAST_DATA) / 1e9, 1e-12);
+	ck_assert_double_eq_tol(jpath_num(p, "resumed_to_first_reply_s"),
+	    (double)(REAL_FIRST_REPLY - 1796615194653776000LL) / 1e9, 1e-12);
+	/* Checkpoints 5 + 4; devices 1 + 43 distinct saves, 33 loads (the
+	 * lines, grep -c; no device is traced twice in one pause). */
+	ck_assert_uint_eq(json_array_size(json_object_get(p, "checkpoints")), 9);
+	ck_assert_uint_eq(json_array_size(json_object_get(p, "devices")), 44 + 33);
+	/* Each log's run-state change long before or after: another life. */
+	ck_assert(has_note(doc, "lab-source.log: 1 events of other migrations"));
+	ck_assert(has_note(doc, "lab-destination.log: 1 events of other "
+	    "migrations"));
+	ck_assert_uint_eq(json_array_size(json_object_get(p, "disagreements")), 0);
+	json_decref(doc);
+	qtrace_free(a);
+	qtrace_free(b);
+}
+END_TEST
+
 static Suite *
 qemutrace_suite(void)
 {
@@ -435,6 +580,11 @@ qemutrace_suite(void)
 	tcase_add_test(tc, join_disagree);
 	tcase_add_test(tc, join_no_events);
 	tcase_add_test(tc, join_other_migration);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("real");
+	tcase_add_test(tc, real_source_log);
+	tcase_add_test(tc, real_destination_log);
+	tcase_add_test(tc, real_join);
 	suite_add_tcase(s, tc);
 	return s;
 }
