@@ -105,7 +105,7 @@ add_pause(const struct cli *c, const struct rundir *rd, json_t *doc)
 		paths[n++] = rd->qtraces[i];
 	for (int i = 0; i < c->nqemu_traces; i++)
 		paths[n++] = (char *)c->qemu_traces[i];
-	if (pause_add_files(doc, paths, n, errbuf) < 0) {
+	if (pause_add_files(doc, paths, n, warn_cb, NULL, errbuf) < 0) {
 		fprintf(stderr, "%s: %s\n", progname, errbuf);
 		return MT_EXIT_INPUT;
 	}

@@ -317,7 +317,7 @@ START_TEST(join_steps)
 
 	pause_trace_init(&pt[0], a);
 	pause_trace_init(&pt[1], b);
-	ck_assert_int_eq(pause_add_json(doc, pt, 2, err), 0);
+	ck_assert_int_eq(pause_add_json(doc, pt, 2, NULL, NULL, err), 0);
 	p = json_object_get(doc, "pause");
 	ck_assert_ptr_nonnull(p);
 	ck_assert_int_eq(jpath_ns(p, "stopped_ns"), T0 + S + 2 * MS + 100 * US);
@@ -383,7 +383,7 @@ START_TEST(join_disagree)
 
 	pause_trace_init(&pt[0], a);
 	pause_trace_init(&pt[1], b);
-	ck_assert_int_eq(pause_add_json(doc, pt, 2, err), 0);
+	ck_assert_int_eq(pause_add_json(doc, pt, 2, NULL, NULL, err), 0);
 	dis = jpath(doc, "pause.disagreements");
 	ck_assert_uint_eq(json_array_size(dis), 1);
 	ck_assert_msg(strstr(json_string_value(json_array_get(dis, 0)),
@@ -409,7 +409,7 @@ START_TEST(join_no_events)
 
 	pause_trace_init(&pt[0], a);
 	pause_trace_init(&pt[1], u);
-	ck_assert_int_eq(pause_add_json(doc, pt, 2, err), 0);
+	ck_assert_int_eq(pause_add_json(doc, pt, 2, NULL, NULL, err), 0);
 	p = json_object_get(doc, "pause");
 	ck_assert(has_note(doc, "old.log: no QEMU downtime events in it: QEMU "
 	    "older than 8.2"));
@@ -437,7 +437,7 @@ START_TEST(join_other_migration)
 	    T0 + 3600 * S + 200 * MS, T0 + 3600 * S + 300 * MS);
 
 	pause_trace_init(&pt, a);
-	ck_assert_int_eq(pause_add_json(doc, &pt, 1, err), 0);
+	ck_assert_int_eq(pause_add_json(doc, &pt, 1, NULL, NULL, err), 0);
 	ck_assert(has_note(doc, "a.log: none of its 8 downtime events lies "
 	    "within 2 s"));
 	ck_assert_uint_eq(json_array_size(jpath(doc, "pause.checkpoints")), 0);
@@ -533,7 +533,7 @@ START_TEST(real_join)
 
 	pause_trace_init(&pt[0], a);
 	pause_trace_init(&pt[1], b);
-	ck_assert_int_eq(pause_add_json(doc, pt, 2, err), 0);
+	ck_assert_int_eq(pause_add_json(doc, pt, 2, NULL, NULL, err), 0);
 	p = json_object_get(doc, "pause");
 	ck_assert_int_eq(jpath_ns(p, "stopped_ns"), 1796615194168483000LL);
 	ck_assert_int_eq(jpath_ns(p, "loaded_ns"), 1796615194532343000LL);

@@ -34,8 +34,23 @@ struct join {
 	size_t n, cap;
 	json_t *notes;			/* the document's notes */
 	json_t *pause;
+	mt_warn_fn warn;		/* what is wrong with a file, or NULL */
+	void *warn_ctx;
 };
 
+static void
+vnote(struct join *j, int warn, const char *fmt, va_list ap)
+{
+	char buf[MT_ERRBUF_SIZE];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (json_is_array(j->notes))
+		json_array_append_new(j->notes, json_string(buf));
+	if (warn && j->warn != NULL)
+		j->warn(j->warn_ctx, buf);
+}
+
+/* A note in the document. */
 static void
 note(struct join *j, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -43,14 +58,26 @@ note(struct join *j, const char *fmt, ...)
 static void
 note(struct join *j, const char *fmt, ...)
 {
-	char buf[MT_ERRBUF_SIZE];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vnote(j, 0, fmt, ap);
 	va_end(ap);
-	if (json_is_array(j->notes))
-		json_array_append_new(j->notes, json_string(buf));
+}
+
+/* A note that says what is wrong with a file: a warning too. */
+static void
+file_note(struct join *j, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+file_note(struct join *j, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vnote(j, 1, fmt, ap);
+	va_end(ap);
 }
 
 static json_t *
@@ -208,7 +235,7 @@ pick_trace(struct join *j, size_t k, mt_ns anchor, json_t *info)
 	json_object_set_new(info, "used", json_integer((json_int_t)(j->n - first)));
 	json_object_set_new(info, "other_migrations", json_integer((json_int_t)skipped));
 	if (j->n == first && anchor != MT_NS_NONE)
-		note(j, "%s: none of its %zu downtime events lies within %.0f s "
+		file_note(j, "%s: none of its %zu downtime events lies within %.0f s "
 		    "of the stream's last data (the nearest run of them is "
 		    "%.1f s away): they belong to another migration, or this "
 		    "host's clock is off", t->path, n,
@@ -436,24 +463,24 @@ static void
 trace_notes(struct join *j, const struct qtrace *t)
 {
 	if (t->n == 0 && t->untimed == 0)
-		note(j, "%s: no QEMU downtime events in it: QEMU older than "
+		file_note(j, "%s: no QEMU downtime events in it: QEMU older than "
 		    "8.2 has none; else switch them on (-trace "
 		    "enable=vmstate_downtime* in the domain XML's "
 		    "<qemu:commandline>, see docs/qemu-trace.md)", t->path);
 	if (t->untimed > 0)
-		note(j, "%s: %u downtime events without a timestamp (first "
+		file_note(j, "%s: %u downtime events without a timestamp (first "
 		    "at line %u), not used: QEMU writes one with -msg "
 		    "timestamp=on, which libvirt passes unless qemu.conf sets "
 		    "log_timestamp = 0", t->path, t->untimed, t->first_untimed);
 	if (t->bad > 0)
-		note(j, "%s: %u downtime or runstate lines cut short or "
+		file_note(j, "%s: %u downtime or runstate lines cut short or "
 		    "malformed (first at line %u), skipped", t->path, t->bad,
 		    t->first_bad);
 }
 
 int
 pause_add_json(json_t *doc, const struct pause_trace *tr, size_t n,
-    char *errbuf)
+    mt_warn_fn warn, void *warn_ctx, char *errbuf)
 {
 	struct join j;
 	struct wire w;
@@ -469,6 +496,8 @@ pause_add_json(json_t *doc, const struct pause_trace *tr, size_t n,
 	memset(&j, 0, sizeof(j));
 	j.tr = tr;
 	j.ntr = n;
+	j.warn = warn;
+	j.warn_ctx = warn_ctx;
 	j.notes = json_object_get(doc, "notes");
 	j.pause = json_object();
 	json_object_set_new(doc, "pause", j.pause);
@@ -593,7 +622,8 @@ oom:
 }
 
 int
-pause_add_files(json_t *doc, char *const *paths, size_t n, char *errbuf)
+pause_add_files(json_t *doc, char *const *paths, size_t n, mt_warn_fn warn,
+    void *warn_ctx, char *errbuf)
 {
 	struct pause_trace *pt;
 	size_t k;
@@ -611,7 +641,7 @@ pause_add_files(json_t *doc, char *const *paths, size_t n, char *errbuf)
 			goto out;
 		pause_trace_init(&pt[k], t);
 	}
-	r = pause_add_json(doc, pt, n, errbuf);
+	r = pause_add_json(doc, pt, n, warn, warn_ctx, errbuf);
 out:
 	for (k = 0; k < n; k++)
 		qtrace_free((struct qtrace *)pt[k].t);

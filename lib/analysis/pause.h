@@ -46,17 +46,21 @@ void pause_trace_init(struct pause_trace *pt, const struct qtrace *t);
  * when no trace was given) and a note for each thing the traces say
  * that limits the join (no events, no timestamps, malformed lines,
  * unknown checkpoints, events of other migrations, a checkpoint on the
- * wrong side of a packet). Never fails for what the traces hold; return
- * 0, or -1 with errbuf set when out of memory.
+ * wrong side of a packet). What is wrong with a file (no events, no
+ * timestamps, malformed lines, none near this migration) also goes to
+ * warn (one line naming the file), when warn is not NULL. Never fails
+ * for what the traces hold; return 0, or -1 with errbuf set when out of
+ * memory.
  */
 int pause_add_json(json_t *doc, const struct pause_trace *tr, size_t n,
-    char *errbuf);
+    mt_warn_fn warn, void *warn_ctx, char *errbuf);
 
 /*
  * Read the QEMU logs at paths (all of the reference host) and join them
  * as pause_add_json() does. Return 0, or -1 with errbuf naming the file
  * that cannot be read.
  */
-int pause_add_files(json_t *doc, char *const *paths, size_t n, char *errbuf);
+int pause_add_files(json_t *doc, char *const *paths, size_t n,
+    mt_warn_fn warn, void *warn_ctx, char *errbuf);
 
 #endif /* MT_PAUSE_H */

@@ -304,7 +304,8 @@ analysis_run_dir(const struct analysis_opts *o, const char *dir,
 		rundir_close(&rd);
 		return NULL;
 	}
-	if (pause_add_files(doc, rd.qtraces, (size_t)rd.nqtraces, errbuf) < 0) {
+	if (pause_add_files(doc, rd.qtraces, (size_t)rd.nqtraces,
+	    o->warn, o->warn_ctx, errbuf) < 0) {
 		json_decref(doc);
 		rundir_close(&rd);
 		return NULL;

@@ -60,7 +60,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pt[1].offset = 1000;
 	pt[1].uncertainty = 500;
 	if ((doc = doc_at(anchor)) != NULL) {
-		if (pause_add_json(doc, pt, 2, errbuf) == 0 &&
+		if (pause_add_json(doc, pt, 2, NULL, NULL, errbuf) == 0 &&
 		    (out = fopen("/dev/null", "w")) != NULL) {
 			pause_write_text(doc, out);
 			json_dumpf(doc, out, JSON_REAL_PRECISION(15));
