@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,59 @@ add_pick(struct join *j, const struct pick *p)
 	return 0;
 }
 
+/* A thread and the side its checkpoints say. */
+struct tside {
+	long tid;
+	enum qt_side side;
+};
+
+static int
+cmp_tside(const void *x, const void *y)
+{
+	const struct tside *a = x, *b = y;
+
+	return a->tid < b->tid ? -1 : a->tid > b->tid;
+}
+
+/*
+ * Keep a run of n events. An event without a side of its own (a
+ * runstate change, a checkpoint named neither src- nor dst-) takes the
+ * side of a checkpoint from the same thread (QEMU's main loop runs the
+ * destination's checkpoints and runstate changes), else the run's side.
+ * The threads are looked up in a sorted table: a hostile log cannot make
+ * this quadratic. Return 0, or -1 when out of memory.
+ */
+static int
+pick_run(struct join *j, struct pick *v, size_t n, enum qt_side side)
+{
+	struct tside *ts = malloc((n + 1) * sizeof(*ts)), key, *hit;
+	size_t nts = 0, i;
+
+	if (ts == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (v[i].e->kind == QT_CHECKPOINT && v[i].side != QT_SIDE_UNKNOWN) {
+			ts[nts].tid = v[i].e->tid;
+			ts[nts++].side = v[i].side;
+		}
+	if (nts > 1)
+		qsort(ts, nts, sizeof(*ts), cmp_tside);
+	for (i = 0; i < n; i++) {
+		if (v[i].side == QT_SIDE_UNKNOWN) {
+			key.tid = v[i].e->tid;
+			hit = nts > 0 ? bsearch(&key, ts, nts, sizeof(*ts),
+			    cmp_tside) : NULL;
+			v[i].side = hit != NULL ? hit->side : side;
+		}
+		if (add_pick(j, &v[i]) < 0) {
+			free(ts);
+			return -1;
+		}
+	}
+	free(ts);
+	return 0;
+}
+
 /*
  * Pick from trace k the events of the migration whose stream ended at
  * anchor: the runs of events without a gap of PAUSE_GAP_NS that come
@@ -204,24 +258,9 @@ pick_trace(struct join *j, size_t k, mt_ns anchor, json_t *info)
 			}
 			if (src > 0 || dst > 0)
 				side = src >= dst ? QT_SIDE_SOURCE : QT_SIDE_DEST;
-			for (i = a; i < b; i++) {
-				if (v[i].side == QT_SIDE_UNKNOWN) {
-					/* A runstate change: the side of a
-					 * checkpoint from the same thread,
-					 * else the run's side. */
-					v[i].side = side;
-					for (size_t q = a; q < b; q++)
-						if (v[q].e->kind == QT_CHECKPOINT &&
-						    v[q].e->tid == v[i].e->tid &&
-						    v[q].side != QT_SIDE_UNKNOWN) {
-							v[i].side = v[q].side;
-							break;
-						}
-				}
-				if (add_pick(j, &v[i]) < 0) {
-					free(v);
-					return -1;
-				}
+			if (pick_run(j, v + a, b - a, side) < 0) {
+				free(v);
+				return -1;
 			}
 			continue;
 		}
@@ -330,6 +369,24 @@ cmp_dev(const void *x, const void *y)
  * (migration/savevm.c; docs/qemu-trace.md). A device's events are
  * summed. Sorted by side, longest first.
  */
+/* Device key order: side, type, idstr, instance. */
+static int
+cmp_devkey(const void *x, const void *y)
+{
+	const struct dev *a = x, *b = y;
+	int c;
+
+	if (a->side != b->side)
+		return a->side < b->side ? -1 : 1;
+	if (a->iterable != b->iterable)
+		return a->iterable < b->iterable ? -1 : 1;
+	if ((c = strcmp(a->idstr, b->idstr)) != 0)
+		return c;
+	if (a->instance_id != b->instance_id)
+		return a->instance_id < b->instance_id ? -1 : 1;
+	return a->first < b->first ? -1 : a->first > b->first;
+}
+
 static json_t *
 devices_json(struct join *j)
 {
@@ -339,28 +396,43 @@ devices_json(struct join *j)
 
 	if (d == NULL)
 		return arr;
+	/* One entry per event, sorted by device, then summed. */
 	for (i = 0; i < j->n; i++) {
 		const struct pick *p = &j->p[i];
 
 		if (p->e->kind != QT_SAVE && p->e->kind != QT_LOAD)
 			continue;
-		for (k = 0; k < nd; k++)
-			if (d[k].side == p->side && d[k].iterable == p->e->iterable &&
-			    d[k].instance_id == p->e->instance_id &&
-			    strcmp(d[k].idstr, p->e->name) == 0)
-				break;
-		if (k == nd) {
-			d[nd].side = p->side;
-			d[nd].iterable = p->e->iterable;
-			d[nd].idstr = p->e->name;
-			d[nd].instance_id = p->e->instance_id;
-			d[nd].first = p->ns;
-			nd++;
-		}
-		d[k].us += p->e->us;
-		d[k].count++;
+		d[nd].side = p->side;
+		d[nd].iterable = p->e->iterable;
+		d[nd].idstr = p->e->name;
+		d[nd].instance_id = p->e->instance_id;
+		d[nd].first = p->ns;
+		d[nd].us = p->e->us;
+		d[nd].count = 1;
+		nd++;
 	}
-	qsort(d, nd, sizeof(*d), cmp_dev);
+	if (nd > 1)
+		qsort(d, nd, sizeof(*d), cmp_devkey);
+	for (i = 0, k = 0; i < nd; i++) {
+		if (k > 0 && d[k - 1].side == d[i].side &&
+		    d[k - 1].iterable == d[i].iterable &&
+		    d[k - 1].instance_id == d[i].instance_id &&
+		    strcmp(d[k - 1].idstr, d[i].idstr) == 0) {
+			/* Saturate: a hostile log may sum past int64. */
+			if (d[i].us > 0 && d[k - 1].us > INT64_MAX - d[i].us)
+				d[k - 1].us = INT64_MAX;
+			else if (d[i].us < 0 && d[k - 1].us < INT64_MIN - d[i].us)
+				d[k - 1].us = INT64_MIN;
+			else
+				d[k - 1].us += d[i].us;
+			d[k - 1].count++;
+			continue;
+		}
+		d[k++] = d[i];
+	}
+	nd = k;
+	if (nd > 1)
+		qsort(d, nd, sizeof(*d), cmp_dev);
 	for (k = 0; k < nd; k++)
 		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}",
 		    "side", qtrace_side_name(d[k].side),
@@ -472,6 +544,10 @@ trace_notes(struct join *j, const struct qtrace *t)
 		    "at line %u), not used: QEMU writes one with -msg "
 		    "timestamp=on, which libvirt passes unless qemu.conf sets "
 		    "log_timestamp = 0", t->path, t->untimed, t->first_untimed);
+	if (t->dropped > 0)
+		file_note(j, "%s: more than %u downtime events: the %u after "
+		    "them are not read (split the log by time)", t->path,
+		    QT_MAX_EVENTS, t->dropped);
 	if (t->bad > 0)
 		file_note(j, "%s: %u downtime or runstate lines cut short or "
 		    "malformed (first at line %u), skipped", t->path, t->bad,

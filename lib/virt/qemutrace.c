@@ -365,8 +365,10 @@ feed(struct qtrace *t, const char *line, size_t len)
 			t->first_untimed = t->lines;
 		return 0;
 	}
-	if (t->n >= QT_MAX_EVENTS)
+	if (t->n >= QT_MAX_EVENTS) {
+		t->dropped++;
 		return 0;
+	}
 	if (t->n == t->cap) {
 		size_t nc = t->cap ? t->cap * 2 : 64;
 		struct qt_event *nv = realloc(t->ev, nc * sizeof(*nv));

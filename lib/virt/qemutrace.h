@@ -63,12 +63,14 @@ struct qtrace {
 	unsigned first_bad;
 	unsigned other_events;		/* timed lines of other events */
 	unsigned long_lines;		/* lines over QT_LINE_MAX (skipped) */
+	unsigned dropped;		/* events beyond QT_MAX_EVENTS */
 };
 
 /* Lines longer than this are not QEMU trace lines we read. */
 #define QT_LINE_MAX	4096
-/* Events kept from one file at most (a day of migrations is ~10^5). */
-#define QT_MAX_EVENTS	(1u << 22)
+/* Events kept from one file at most: ~10^4 migrations of ~100 events
+ * (120 MB); the rest are counted in `dropped`. */
+#define QT_MAX_EVENTS	(1u << 20)
 
 /*
  * Read a QEMU log file. Return the trace (possibly with no events: the
