@@ -439,7 +439,7 @@ START_TEST(join_other_migration)
 	pause_trace_init(&pt, a);
 	ck_assert_int_eq(pause_add_json(doc, &pt, 1, NULL, NULL, err), 0);
 	ck_assert(has_note(doc, "a.log: none of its 8 downtime events lies "
-	    "within 2 s"));
+	    "within 30 s"));
 	ck_assert_uint_eq(json_array_size(jpath(doc, "pause.checkpoints")), 0);
 	json_decref(doc);
 	qtrace_free(a);

@@ -215,10 +215,20 @@ pick_run(struct join *j, struct pick *v, size_t n, enum qt_side side)
 	return 0;
 }
 
+/* The distance from t to the span [lo, hi] (0 inside it). */
+static mt_ns
+dist(mt_ns t, mt_ns lo, mt_ns hi)
+{
+	return t < lo ? lo - t : t > hi ? t - hi : 0;
+}
+
 /*
  * Pick from trace k the events of the migration whose stream ended at
- * anchor: the runs of events without a gap of PAUSE_GAP_NS that come
- * within PAUSE_GAP_NS of it. Return 0, or -1 when out of memory.
+ * anchor: the trace splits into runs of events without a gap of
+ * PAUSE_GAP_NS; the run nearest the anchor is this migration's, if it
+ * lies within PAUSE_NEAR_NS of it (a loaded destination may load the
+ * stream's last bytes seconds after they arrived). Return 0, or -1 when
+ * out of memory.
  */
 static int
 pick_trace(struct join *j, size_t k, mt_ns anchor, json_t *info)
@@ -226,7 +236,7 @@ pick_trace(struct join *j, size_t k, mt_ns anchor, json_t *info)
 	const struct pause_trace *pt = &j->tr[k];
 	const struct qtrace *t = pt->t;
 	struct pick *v;
-	size_t n = t->n, first = j->n, skipped = 0, i, a, b;
+	size_t n = t->n, first = j->n, i, a, b, best_a = 0, best_b = 0;
 	mt_ns nearest = MT_NS_NONE;
 
 	if (n == 0)
@@ -240,49 +250,47 @@ pick_trace(struct join *j, size_t k, mt_ns anchor, json_t *info)
 		v[i].trace = k;
 	}
 	qsort(v, n, sizeof(*v), cmp_pick);
-	for (a = 0; a < n; a = b) {
-		mt_ns lo, hi, d;
+	for (a = 0; anchor != MT_NS_NONE && a < n; a = b) {
+		mt_ns d;
 
 		for (b = a + 1; b < n && v[b].ns - v[b - 1].ns <= PAUSE_GAP_NS; b++)
 			;
-		lo = v[a].ns;
-		hi = v[b - 1].ns;
-		if (anchor != MT_NS_NONE && anchor >= lo - PAUSE_GAP_NS &&
-		    anchor <= hi + PAUSE_GAP_NS) {
-			enum qt_side side = QT_SIDE_UNKNOWN;
-			int src = 0, dst = 0;
-
-			for (i = a; i < b; i++) {
-				src += v[i].side == QT_SIDE_SOURCE;
-				dst += v[i].side == QT_SIDE_DEST;
-			}
-			if (src > 0 || dst > 0)
-				side = src >= dst ? QT_SIDE_SOURCE : QT_SIDE_DEST;
-			if (pick_run(j, v + a, b - a, side) < 0) {
-				free(v);
-				return -1;
-			}
-			continue;
-		}
-		skipped += b - a;
-		d = anchor == MT_NS_NONE ? MT_NS_NONE : anchor < lo ?
-		    lo - anchor : anchor - hi;
-		if (d != MT_NS_NONE && (nearest == MT_NS_NONE || d < nearest))
+		d = dist(anchor, v[a].ns, v[b - 1].ns);
+		if (nearest == MT_NS_NONE || d < nearest) {
 			nearest = d;
+			best_a = a;
+			best_b = b;
+		}
+	}
+	if (nearest != MT_NS_NONE && nearest <= PAUSE_NEAR_NS) {
+		enum qt_side side = QT_SIDE_UNKNOWN;
+		int src = 0, dst = 0;
+
+		for (i = best_a; i < best_b; i++) {
+			src += v[i].side == QT_SIDE_SOURCE;
+			dst += v[i].side == QT_SIDE_DEST;
+		}
+		if (src > 0 || dst > 0)
+			side = src >= dst ? QT_SIDE_SOURCE : QT_SIDE_DEST;
+		if (pick_run(j, v + best_a, best_b - best_a, side) < 0) {
+			free(v);
+			return -1;
+		}
 	}
 	free(v);
 	json_object_set_new(info, "used", json_integer((json_int_t)(j->n - first)));
-	json_object_set_new(info, "other_migrations", json_integer((json_int_t)skipped));
+	json_object_set_new(info, "other_migrations",
+	    json_integer((json_int_t)(n - (j->n - first))));
 	if (j->n == first && anchor != MT_NS_NONE)
 		file_note(j, "%s: none of its %zu downtime events lies within %.0f s "
 		    "of the stream's last data (the nearest run of them is "
 		    "%.1f s away): they belong to another migration, or this "
 		    "host's clock is off", t->path, n,
-		    (double)PAUSE_GAP_NS / MT_NS_PER_S,
+		    (double)PAUSE_NEAR_NS / MT_NS_PER_S,
 		    (double)nearest / MT_NS_PER_S);
-	else if (skipped > 0)
+	else if (n > j->n - first)
 		note(j, "%s: %zu events of other migrations or earlier lives "
-		    "of the domain skipped", t->path, skipped);
+		    "of the domain skipped", t->path, n - (j->n - first));
 	return 0;
 }
 

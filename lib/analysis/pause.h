@@ -31,10 +31,16 @@ struct pause_trace {
 	mt_ns uncertainty;		/* >= 0 */
 };
 
-/* A trace's events belong to a migration when they lie within this of
- * the stream's last data (events of one migration come without gaps of
- * this length; migrations one after another are further apart). */
-#define PAUSE_GAP_NS		(2 * MT_NS_PER_S)
+/*
+ * A trace splits into runs of events at gaps longer than PAUSE_GAP_NS
+ * (the events of one pause come within a second even on a loaded host;
+ * a domain's boot, its earlier migrations and its shutdown are further
+ * apart); the run nearest the stream's last data is this migration's,
+ * if it lies within PAUSE_NEAR_NS of it (on a loaded lab host a
+ * destination finished loading 3.7 s after the source stopped the guest).
+ */
+#define PAUSE_GAP_NS		(5 * MT_NS_PER_S)
+#define PAUSE_NEAR_NS		(30 * MT_NS_PER_S)
 /* The resolution of a trace line's time and of a capture's (1 us). */
 #define PAUSE_RESOLUTION_NS	1000
 
