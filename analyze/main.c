@@ -13,6 +13,7 @@
 
 #include "analysis/analysis.h"
 #include "base/jpath.h"
+#include "analysis/pause.h"
 #include "runs/cli.h"
 #include "runs/experiment.h"
 #include "report/budget.h"
@@ -87,6 +88,28 @@ run_experiment(const struct cli *c)
 	    c->format == CLI_CSV ? EXPERIMENT_CSV : EXPERIMENT_TEXT;
 	eo.aopts = &c->o;
 	return experiment_main(&eo);
+}
+
+/*
+ * Join the QEMU traces (the run directory's, then --qemu-trace's) with
+ * the document; 0, or an exit status.
+ */
+static int
+add_pause(const struct cli *c, const struct rundir *rd, json_t *doc)
+{
+	char errbuf[MT_ERRBUF_SIZE];
+	char *paths[CLI_MAX_QEMU_TRACES + 64];
+	size_t n = 0;
+
+	for (int i = 0; i < rd->nqtraces && n < 64; i++)
+		paths[n++] = rd->qtraces[i];
+	for (int i = 0; i < c->nqemu_traces; i++)
+		paths[n++] = (char *)c->qemu_traces[i];
+	if (pause_add_files(doc, paths, n, warn_cb, NULL, errbuf) < 0) {
+		fprintf(stderr, "%s: %s\n", progname, errbuf);
+		return MT_EXIT_INPUT;
+	}
+	return 0;
 }
 
 /* Load the job statistics the user named; 0, or an exit status. */
@@ -178,6 +201,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", progname, errbuf);
 		status = MT_EXIT_INPUT;
 	}
+	if (add_pause(&c, &rd, doc) != 0)
+		status = MT_EXIT_INPUT;
 	if (rd.files != NULL)
 		rundir_annotate(doc, c.files[0], &rd);
 	if (c.max_interruption > 0 && budget_add_json(doc,

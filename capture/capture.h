@@ -83,6 +83,8 @@ struct cap_opts {
 	mt_ns probe_interval;
 	const char *libvirt_uri, *domain, *libvirt_dest;
 	const char *migrate_to, *migrate_uri;
+	const char *qemu_logs[4];	/* --qemu-log FILE */
+	int nqemu_logs;
 	mt_ns linger;
 	const char *user;		/* -Z */
 	int force;
@@ -194,6 +196,27 @@ const char *virt_migration_status(struct virt *v);
 /* The migration's error message, or NULL. */
 const char *virt_migration_error(struct virt *v);
 void virt_free(struct virt *v);
+
+/*
+ * Whether QEMU's downtime trace events are on for the source (its monitor)
+ * and the destination (the domain XML the migration carries): one line
+ * saying so, and how to switch them on where they are off.
+ */
+void virt_trace_check(struct virt *v);
+
+/* qemulog.c --------------------------------------------------------- */
+#define QLOG_MAX	4
+struct qlog {
+	char *path[QLOG_MAX];
+	int fd[QLOG_MAX];		/* -1: not readable */
+	off_t start[QLOG_MAX];		/* size when the capture started */
+	int n;
+};
+/* Open the QEMU logs to copy (as root); warns about unreadable ones. */
+int qlog_open(const struct cap_opts *o, struct qlog *q);
+/* Copy each log's new lines to DIR/qemu-trace-N.log. 0, or -1 (said). */
+int qlog_copy(struct qlog *q, int dirfd, const char *dir, int quiet);
+void qlog_close(struct qlog *q);
 
 /* manifest.c -------------------------------------------------------- */
 struct cap_run {

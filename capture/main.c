@@ -133,12 +133,14 @@ main(int argc, char **argv)
 	struct cap_opts o;
 	struct cap_run run;
 	struct loop l;
+	struct qlog qlog;
 	char err[MT_ERRBUF_SIZE];
 	sigset_t ss;
 	int dirfd = -1, rc, exitcode = 0;
 	const char *mstat;
 
 	memset(&l, 0, sizeof(l));
+	memset(&qlog, 0, sizeof(qlog));
 	l.sigfd = -1;
 	memset(&run, 0, sizeof(run));
 	rc = opts_parse(argc, argv, &o);
@@ -193,6 +195,9 @@ main(int argc, char **argv)
 		cap_err("%s", err);
 		goto fail;
 	}
+	if (run.virt != NULL)
+		virt_trace_check(run.virt);
+	(void)qlog_open(&o, &qlog);
 	if (o.user != NULL && priv_drop(o.user, err, sizeof(err)) < 0) {
 		cap_err("%s", err);
 		goto fail;
@@ -268,6 +273,10 @@ main(int argc, char **argv)
 		json_decref(js);
 	}
 
+	if (qlog_copy(&qlog, dirfd, o.dir, o.quiet) < 0)
+		exitcode = 1;
+	qlog_close(&qlog);
+
 	mstat = virt_migration_status(run.virt);
 	run.stop = l.stop;
 	switch (l.stop) {
@@ -319,6 +328,7 @@ main(int argc, char **argv)
 fail:
 	exitcode = 1;
 done:
+	qlog_close(&qlog);
 	probe_free(run.probe);
 	virt_free(run.virt);
 	for (int i = 0; i < o.nifs; i++) {

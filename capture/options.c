@@ -52,6 +52,9 @@ usage(FILE *f)
 "      --libvirt-dest URI  read the completed job statistics there too\n"
 "      --migrate-to URI    start the live peer-to-peer migration to URI\n"
 "      --migrate-uri URI   migration stream address (tcp://HOST:PORT)\n"
+"      --qemu-log FILE     a host's QEMU log to copy the migration's lines of\n"
+"                          to DIR/qemu-trace-N.log (repeatable; default the\n"
+"                          domain's /var/log/libvirt/qemu/NAME.log if here)\n"
 "\n"
 "Run:\n"
 "  -Z, --relinquish-privileges USER\n"
@@ -84,7 +87,7 @@ bad_duration(const char *opt, const char *arg, const char *what)
 enum {
 	OPT_MGMT = 256, OPT_EXT, OPT_MIG_PORTS, OPT_VM, OPT_FILTER_MGMT,
 	OPT_FILTER_EXT, OPT_IMMEDIATE, OPT_DURATION, OPT_VM_PROBE,
-	OPT_PROBE_INTERVAL, OPT_LIBVIRT, OPT_DOMAIN, OPT_LIBVIRT_DEST,
+	OPT_PROBE_INTERVAL, OPT_LIBVIRT, OPT_DOMAIN, OPT_LIBVIRT_DEST, OPT_QEMU_LOG,
 	OPT_MIGRATE_TO, OPT_MIGRATE_URI, OPT_LINGER, OPT_FORCE, OPT_FACTOR
 };
 
@@ -106,6 +109,7 @@ static const struct option longopts[] = {
 	{ "libvirt", required_argument, NULL, OPT_LIBVIRT },
 	{ "domain", required_argument, NULL, OPT_DOMAIN },
 	{ "libvirt-dest", required_argument, NULL, OPT_LIBVIRT_DEST },
+	{ "qemu-log", required_argument, NULL, OPT_QEMU_LOG },
 	{ "migrate-to", required_argument, NULL, OPT_MIGRATE_TO },
 	{ "migrate-uri", required_argument, NULL, OPT_MIGRATE_URI },
 	{ "linger", required_argument, NULL, OPT_LINGER },
@@ -344,6 +348,13 @@ opts_parse(int argc, char **argv, struct cap_opts *o)
 			break;
 		case OPT_LIBVIRT_DEST:
 			o->libvirt_dest = optarg;
+			break;
+		case OPT_QEMU_LOG:
+			if (o->nqemu_logs == 4) {
+				cap_err("--qemu-log: more than 4 files");
+				return -1;
+			}
+			o->qemu_logs[o->nqemu_logs++] = optarg;
 			break;
 		case OPT_MIGRATE_TO:
 			o->migrate_to = optarg;

@@ -648,3 +648,49 @@ virt_free(struct virt *v)
 	pthread_mutex_destroy(&v->mu);
 	free(v);
 }
+
+/*
+ * QEMU's downtime trace events (docs/qemu-trace.md): on for the source
+ * when its monitor says so (HMP `info trace-events`, which also tells a
+ * QEMU without them: older than 8.2); on for the destination when the
+ * domain XML the migration carries enables them (`-trace
+ * enable=vmstate_downtime*` in <qemu:commandline>): a destination QEMU's
+ * monitor is busy until the incoming migration is over.
+ */
+void
+virt_trace_check(struct virt *v)
+{
+	char *reply = NULL, *xml;
+	const char *src = "unknown (the monitor did not answer)";
+	int dst = 0;
+
+	if (virDomainQemuMonitorCommand(v->dom, "info trace-events "
+	    "vmstate_downtime_checkpoint", &reply,
+	    VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP) == 0 && reply != NULL) {
+		if (strstr(reply, "vmstate_downtime_checkpoint") == NULL)
+			src = "none (QEMU older than 8.2)";
+		else if (strstr(reply, "state 1") != NULL)
+			src = "on";
+		else
+			src = "off";
+	}
+	free(reply);
+	if ((xml = virDomainGetXMLDesc(v->dom, 0)) != NULL) {
+		dst = strstr(xml, "enable=vmstate_downtime") != NULL;
+		free(xml);
+	}
+	if (strcmp(src, "on") == 0 && dst) {
+		if (!v->o->quiet)
+			fprintf(stderr, "%s: --domain %s: QEMU downtime trace "
+			    "events on for the source and the destination\n",
+			    CAP_PROG, v->o->domain);
+		return;
+	}
+	cap_warn("--domain %s: QEMU downtime trace events: source %s, "
+	    "destination %s; for both, add '-trace enable=vmstate_downtime*' "
+	    "to the domain XML's <qemu:commandline>; for the source alone, "
+	    "virsh qemu-monitor-command --hmp %s 'trace-event "
+	    "vmstate_downtime* on' (migtrace-capture(8), QEMU TRACES)",
+	    v->o->domain, src, dst ? "on (domain XML)" : "off (not in the "
+	    "domain XML)", v->o->domain);
+}

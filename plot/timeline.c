@@ -15,6 +15,7 @@
 
 #include "base/jpath.h"
 #include "base/mt.h"
+#include "report/pause_report.h"
 #include "stats/regress.h"
 #include "stats/table.h"
 #include "plot/plot.h"
@@ -26,7 +27,8 @@ chart_timeline(const struct opts *o, const char *dir, const char *csv,
 	static const char *const cols[] = { "bin_start_ns", "bin_start_s",
 	    "stream_bps", "probes_sent", "probes_answered", "announces" };
 	int ci[6], rc = EXIT_INPUT;
-	char err[MT_ERRBUF_SIZE], path[4096], dpath[4096], epath[4096];
+	char err[MT_ERRBUF_SIZE], path[4096], dpath[4096], epath[4096],
+	    ppath[4096];
 	struct table *t;
 	json_t *rep = NULL, *js = NULL, *iters = NULL;
 	FILE *f = NULL, *e = NULL, *s = NULL;
@@ -34,7 +36,8 @@ chart_timeline(const struct opts *o, const char *dir, const char *csv,
 	mt_ns t0_ns = MT_NS_NONE;
 	double first_s = 0;
 	double istart, iend, idur;
-	size_t nann = 0, niter = 0;
+	size_t nann = 0, niter = 0, npause = 0;
+	double pause_ms = NAN;
 
 	if ((t = table_read(csv, err)) == NULL) {
 		perr("%s", err);
@@ -172,6 +175,19 @@ chart_timeline(const struct opts *o, const char *dir, const char *csv,
 	}
 	e = NULL;
 
+	/* timeline_pause.dat: the pause's phases (QEMU traces joined). */
+	if (json_is_object(jpath(rep, "pause"))) {
+		if ((e = dat_open(o, prefix, "timeline_pause.dat", ppath,
+		    sizeof(ppath))) == NULL)
+			goto out;
+		npause = pause_write_bar(rep, e, &pause_ms);
+		if (dat_close(e, ppath) == -1) {
+			e = NULL;
+			goto out;
+		}
+		e = NULL;
+	}
+
 	istart = rel_s(jpath_ns(rep, "interruption.last_reply_before_ns"), t0_ns);
 	iend = rel_s(jpath_ns(rep, "interruption.first_reply_after_ns"), t0_ns);
 	idur = jpath_num(rep, "interruption.duration_s");
@@ -196,6 +212,13 @@ chart_timeline(const struct opts *o, const char *dir, const char *csv,
 	gp_num(s, "int_ms", idur * 1e3);
 	gp_num(s, "ann_first", rel_s(jpath_ns(rep, "announce.first_ns"), t0_ns));
 	fprintf(s, "n_announce_bins = %zu\nn_iterations = %zu\n", nann, niter);
+	fprintf(s, "n_pause = %zu\n", npause);
+	if (npause > 0) {
+		fputs("pausefile = ", s);
+		gp_quote(s, base_name(ppath));
+		fputc('\n', s);
+		gp_num(s, "pause_ms", pause_ms);
+	}
 	rc = script_run(o, s, path, "timeline");
 	s = NULL;
 out:

@@ -3,7 +3,8 @@
  *
  * The model is the JSON document (its keys: migtrace-analyze(1)).
  * analysis_to_json() fills it from an analysis, once; explain_add_json()
- * (explain_report.h) and rundir_annotate() (runs/rundir.h) add sections.
+ * (explain_report.h), pause_add_json() (analysis/pause.h) and
+ * rundir_annotate() (runs/rundir.h) add sections.
  * `--format json` prints it; the text report is rendered from it alone, so
  * a field exists once and the two cannot disagree. The CSV timeline is a
  * different dataset (one row per time bin, too many for the document) and
@@ -23,7 +24,8 @@ json_t *analysis_to_json(const struct analysis *a);
 
 /*
  * The text report, from the document only: the measures, then what job
- * statistics explain (explain_write_text), then the document's notes.
+ * statistics explain (explain_write_text), then inside the pause
+ * (pause_write_text), then the document's notes.
  */
 void report_write_text(const json_t *doc, FILE *f);
 

@@ -13,6 +13,7 @@
 #include "base/jpath.h"
 #include "report/budget.h"
 #include "report/explain_report.h"
+#include "report/pause_report.h"
 #include "report/report.h"
 
 /* ---- reading the document ---- */
@@ -396,5 +397,6 @@ report_write_text(const json_t *doc, FILE *f)
 	text_migrations(doc, f);
 	explain_write_text(doc, f);
 	budget_write_text(doc, f);
+	pause_write_text(doc, f);
 	text_notes(doc, f);
 }

@@ -40,6 +40,10 @@ cli_usage(FILE *f)
 "                       a plain number is ms, as virsh migrate-setmaxdowntime)\n"
 "  --what-if-link RATE  predict the migration on another link (e.g. 1G)\n"
 "\n"
+"Inside the pause (QEMU 8.2 or later, events vmstate_downtime* on):\n"
+"  --qemu-trace FILE    a host's QEMU log (/var/log/libvirt/qemu/DOMAIN.log)\n"
+"                       with QEMU's downtime trace events; once per host\n"
+"\n"
 "Experiments (many runs: levels, regression of downtime on the factors):\n"
 "  --experiment IN      a directory of run directories, or a CSV table of runs\n"
 "  --factors LIST|CSV   factors to model (a,b,c), or a CSV mapping run -> factors\n"
@@ -127,6 +131,7 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 		OPT_DOMAIN, OPT_DOWNTIME_LIMIT, OPT_WHAT_IF_LINK,
 		OPT_EXPERIMENT, OPT_FACTORS, OPT_RESPONSE, OPT_BASELINE,
 		OPT_MAX_INTERRUPTION,
+		OPT_QEMU_TRACE,
 	};
 	static const struct option longopts[] = {
 		{ "vm", required_argument, NULL, OPT_VM },
@@ -145,6 +150,7 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 		{ "factors", required_argument, NULL, OPT_FACTORS },
 		{ "response", required_argument, NULL, OPT_RESPONSE },
 		{ "baseline", required_argument, NULL, OPT_BASELINE },
+		{ "qemu-trace", required_argument, NULL, OPT_QEMU_TRACE },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -236,6 +242,14 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 		case OPT_BASELINE:
 			c->baseline = optarg;
 			break;
+		case OPT_QEMU_TRACE:
+			if (c->nqemu_traces == CLI_MAX_QEMU_TRACES) {
+				snprintf(errbuf, MT_ERRBUF_SIZE, "--qemu-trace: "
+				    "more than %d files", CLI_MAX_QEMU_TRACES);
+				return MT_EXIT_USAGE;
+			}
+			c->qemu_traces[c->nqemu_traces++] = optarg;
+			break;
 		case 'j':
 			n = strtol(optarg, &end, 10);
 			if (end == optarg || *end != '\0' || n < 0 || n > 256)
@@ -284,6 +298,12 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 		if (c->nfiles > 0) {
 			snprintf(errbuf, MT_ERRBUF_SIZE, "--experiment takes no "
 			    "capture files ('%.200s')", c->files[0]);
+			return MT_EXIT_USAGE;
+		}
+		if (c->nqemu_traces > 0) {
+			snprintf(errbuf, MT_ERRBUF_SIZE, "--qemu-trace goes with "
+			    "one run (an experiment's run directories bring "
+			    "their own qemu-trace-*.log)");
 			return MT_EXIT_USAGE;
 		}
 	} else {

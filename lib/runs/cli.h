@@ -9,6 +9,9 @@
 #include "runs/experiment.h"
 #include "report/explain_report.h"
 
+/* --qemu-trace given at most this often (one log per host). */
+#define CLI_MAX_QEMU_TRACES	16
+
 enum cli_format { CLI_TEXT, CLI_JSON, CLI_CSV };
 
 struct cli {
@@ -24,6 +27,8 @@ struct cli {
 	/* --experiment and its options */
 	const char *experiment, *factors, *response, *baseline;
 	int jobs;
+	const char *qemu_traces[CLI_MAX_QEMU_TRACES];	/* --qemu-trace FILE */
+	int nqemu_traces;
 	int help, version;
 	char **files;			/* the operands (argv's strings) */
 	int nfiles;

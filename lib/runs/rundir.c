@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "analysis/analysis.h"
+#include "analysis/pause.h"
 #include "report/explain_report.h"
 #include "report/report.h"
 #include "virt/jobstats.h"
@@ -102,6 +103,35 @@ list_captures(const char *dir, int *n, char *errbuf)
 	return v;
 }
 
+/* The QEMU logs of a run (qemu-trace*.log), sorted; none is fine. */
+static int
+list_qtraces(const char *dir, struct rundir *rd)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **nv;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, "qemu-trace", 10) != 0 ||
+		    !has_suffix(e->d_name, ".log"))
+			continue;
+		nv = realloc(rd->qtraces, (size_t)(rd->nqtraces + 1) * sizeof(*nv));
+		if (nv == NULL)
+			break;
+		rd->qtraces = nv;
+		if (asprintf(&rd->qtraces[rd->nqtraces], "%s/%s", dir,
+		    e->d_name) < 0)
+			break;
+		rd->nqtraces++;
+	}
+	closedir(d);
+	if (rd->nqtraces > 1)
+		qsort(rd->qtraces, (size_t)rd->nqtraces, sizeof(char *), cmp_str);
+	return 0;
+}
+
 /* Job statistics of a run: NULL with errbuf "" when it has none. */
 static struct jobstats *
 rundir_jobstats(const char *dir, const struct analysis_opts *o, char *errbuf)
@@ -132,6 +162,7 @@ rundir_open(const char *dir, const struct analysis_opts *o, struct rundir *rd,
 	memset(rd, 0, sizeof(*rd));
 	if ((rd->files = list_captures(dir, &rd->nfiles, errbuf)) == NULL)
 		return -1;
+	(void)list_qtraces(dir, rd);
 	snprintf(path, sizeof(path), "%s/manifest.json", dir);
 	if (exists(path)) {
 		rd->manifest = strdup(path);
@@ -220,6 +251,9 @@ rundir_close(struct rundir *rd)
 	free(rd->status);
 	free(rd->vm);
 	free(rd->manifest);
+	for (int i = 0; i < rd->nqtraces; i++)
+		free(rd->qtraces[i]);
+	free(rd->qtraces);
 	memset(rd, 0, sizeof(*rd));
 }
 
@@ -266,6 +300,12 @@ analysis_run_dir(const struct analysis_opts *o, const char *dir,
 	analysis_free(a);
 	explain_opts_init(&eo);
 	if (explain_add_json(doc, rd.js, &eo, errbuf) < 0) {
+		json_decref(doc);
+		rundir_close(&rd);
+		return NULL;
+	}
+	if (pause_add_files(doc, rd.qtraces, (size_t)rd.nqtraces,
+	    o->warn, o->warn_ctx, errbuf) < 0) {
 		json_decref(doc);
 		rundir_close(&rd);
 		return NULL;

@@ -1,6 +1,6 @@
 /*
  * rundir.h: a run directory (migtrace-capture -o DIR, lab/lab run --out
- * DIR): its captures, job statistics and manifest factors.
+ * DIR): its captures, job statistics, manifest factors and QEMU traces.
  */
 #ifndef MT_RUNDIR_H
 #define MT_RUNDIR_H
@@ -20,6 +20,10 @@ struct rundir {
 	double link_bps;	/* factors.link, 0 when absent */
 	char *vm;		/* the manifest's "vm" (capture --vm), or NULL */
 	char *manifest;		/* its path, or NULL without one */
+	char **qtraces;		/* qemu-trace*.log: the hosts' QEMU logs
+				 * (lab/lab run --qemu-trace,
+				 * migtrace-capture), sorted */
+	int nqtraces;
 };
 
 /*
