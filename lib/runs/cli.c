@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "runs/cli.h"
 
@@ -214,7 +215,7 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 			unsigned long long v;
 			char *e;
 			errno = 0;
-			v = strtoull(optarg, &e, 0);
+			v = strtoull(optarg, &e, strncasecmp(optarg, "0x", 2) == 0 ? 16 : 10);
 			if (errno != 0 || e == optarg || *e != '\0' ||
 			    optarg[0] == '-' || v > UINT32_MAX)
 				return bad(errbuf, "--vni", optarg, "a number (0-4294967295)");

@@ -24,6 +24,10 @@
 # a VXLAN header cut by the snaplen, a UDP length past the datagram, GRE
 # version 1, an ERSPAN II header shorter than 8 bytes, VXLAN nested 4 deep.
 #
+# --seeds DIR writes the first wrapped frame of the VM's and, with
+# --hostile, each bad one as an input of tests/fuzz/fuzz_decap (a 4-byte
+# prefix: Ethernet, no extra VXLAN port, no bytes beyond the capture).
+#
 # The truth (JSON): encapsulation, vni, endpoints [{ip, first_ns, last_ns,
 # frames}], moves [{from, to, at_ns, late_frames, late_last_ns}], and
 # tunnels_bad (the hostile frames).
@@ -217,6 +221,7 @@ def main():
     ap.add_argument('--outer-vlan', action='store_true')
     ap.add_argument('--inner-vlan', action='store_true')
     ap.add_argument('--hostile', action='store_true')
+    ap.add_argument('--seeds')
     ap.add_argument('input')
     ap.add_argument('output')
     ap.add_argument('truth')
@@ -262,6 +267,12 @@ def main():
         c, w = wrap(o.kind, o.outer, src, dst, cap, wire, i, o.outer_vlan)
         out.append((s, frac, c, w))
     write_pcap(o.output, ns, out)
+    if o.seeds:
+        keep = [c for _, _, c, _ in out if c[-len(vm_mac) - 8:] and vm_mac in c]
+        for k, c in enumerate(keep[:1] + [h for h, _ in
+                              (hostile(o.outer, vm_ip, vm_mac, 0) if o.hostile else [])]):
+            with open('%s/%s-v%d-%d' % (o.seeds, o.kind, o.outer, k), 'wb') as f:
+                f.write(b'\0\0\0\0' + c)
     truth = {'encapsulation': ENCAP[o.kind], 'vni': VNI[o.kind],
              'endpoints': [eps[k] for k in ('A', 'B') if k in eps],
              'moves': [move] if move is not None and 'A' in eps else [],
