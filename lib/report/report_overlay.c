@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "analysis/analysis_int.h"
 #include "report/report_overlay.h"
@@ -90,46 +91,57 @@ overlay_vm_json(const struct analysis *a, json_t *vm)
 	json_object_set_new(vm, "moves", mvs);
 }
 
-void
-overlay_write_text(const struct analysis *a, FILE *f)
+/* The integer at key of o (a timestamp, a count), or 0. */
+static json_int_t
+jint(const json_t *o, const char *key)
 {
-	const struct overlay_result *r = &a->ovr;
-	char b1[64], b2[64];
+	return json_integer_value(json_object_get(o, key));
+}
 
-	if (a->ov == NULL || r->kind == PKT_ENCAP_NONE)
+/* The string at key of o, or "-". */
+static const char *
+jstr(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "-";
+}
+
+void
+overlay_write_text(const json_t *vm, mt_ns first, FILE *f)
+{
+	const json_t *e, *m, *late, *v;
+	const char *kind = json_string_value(json_object_get(vm, "encapsulation"));
+	size_t i;
+
+	if (kind == NULL)
 		return;
-	fprintf(f, "  tunnel                %s", pkt_encap_name(r->kind));
-	if (r->have_vni)
-		fprintf(f, ", %s %lu", r->kind == PKT_ENCAP_GRE ? "key" :
-		    r->kind == PKT_ENCAP_ERSPAN ? "session" : "VNI",
-		    (unsigned long)r->vni);
+	fprintf(f, "  tunnel                %s", kind);
+	if (json_is_integer(json_object_get(vm, "vni")))
+		fprintf(f, ", %s %lld", strcmp(kind, "gre") == 0 ? "key" :
+		    strcmp(kind, "erspan") == 0 ? "session" : "VNI",
+		    (long long)jint(vm, "vni"));
 	fputc('\n', f);
-	for (size_t i = 0; i < r->nep; i++)
-		fprintf(f, "  endpoint              %s  %llu frames of the VM, "
-		    "%.3f s to %.3f s\n", mt_addr_str(&r->ep[i].ip, b1, sizeof(b1)),
-		    (unsigned long long)r->ep[i].frames,
-		    (double)(r->ep[i].first - a->first_ts) / 1e9,
-		    (double)(r->ep[i].last - a->first_ts) / 1e9);
-	for (size_t i = 0; i < r->nmoves; i++) {
-		const struct overlay_move *m = &r->moves[i];
-		const struct echo_gap *g = gap_of(a, m->at);
-		mt_ns ann = announce_before(a, m->at);
-
-		fprintf(f, "  moved                 %s -> %s at %.6f s",
-		    mt_addr_str(&m->from, b1, sizeof(b1)),
-		    mt_addr_str(&m->to, b2, sizeof(b2)),
-		    (double)(m->at - a->first_ts) / 1e9);
-		if (ann != MT_NS_NONE)
+	json_array_foreach(json_object_get(vm, "endpoints"), i, e)
+		fprintf(f, "  endpoint              %s  %lld frames of the VM, "
+		    "%.3f s to %.3f s\n", jstr(e, "ip"), (long long)jint(e, "frames"),
+		    (double)(jint(e, "first_ns") - first) / 1e9,
+		    (double)(jint(e, "last_ns") - first) / 1e9);
+	json_array_foreach(json_object_get(vm, "moves"), i, m) {
+		fprintf(f, "  moved                 %s -> %s at %.6f s", jstr(m, "from"),
+		    jstr(m, "to"), (double)(jint(m, "at_ns") - first) / 1e9);
+		if (json_is_number(v = json_object_get(m, "after_announce_s")))
 			fprintf(f, ", %.3f ms after the VM's announce",
-			    (double)(m->at - ann) / 1e6);
-		if (g != NULL)
+			    json_number_value(v) * 1e3);
+		if (json_is_number(v = json_object_get(m, "to_first_reply_s")))
 			fprintf(f, ", %.3f ms before the first reply after",
-			    (double)(g->end - m->at) / 1e6);
+			    json_number_value(v) * 1e3);
 		fputc('\n', f);
-		if (m->late > 0)
-			fprintf(f, "  late learning         %llu frames to the VM "
+		late = json_object_get(m, "late_learning");
+		if (json_is_object(late))
+			fprintf(f, "  late learning         %lld frames to the VM "
 			    "still sent to %s, for %.3f ms after the move\n",
-			    (unsigned long long)m->late, b1,
-			    (double)(m->late_last - m->at) / 1e6);
+			    (long long)jint(late, "frames"), jstr(m, "from"),
+			    json_number_value(json_object_get(late, "duration_s")) * 1e3);
 	}
 }
