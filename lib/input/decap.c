@@ -40,7 +40,11 @@ static uint16_t vxlan_port_extra;
 void
 pkt_vxlan_port(uint16_t port)
 {
-	vxlan_port_extra = port;
+	/* Written only when it changes: the analyses of an experiment run in
+	 * threads, each setting the one value the command line gave (set
+	 * already, before they started: cli.c). */
+	if (vxlan_port_extra != port)
+		vxlan_port_extra = port;
 }
 
 int

@@ -55,7 +55,7 @@ enum {
 	PKT_L_TUNNEL_BAD = 1 << 10,	/* a tunnel header was cut or
 				 * malformed, or tunnels nested deeper than
 				 * PKT_TUNNEL_MAX: status says which; the
-				 * fields are the outer datagram's */
+				 * fields are the datagram that holds it */
 };
 
 /* Tunnel kinds in pkt.outer.kind. */

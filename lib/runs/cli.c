@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "input/pkt.h"
 #include "runs/cli.h"
 
 void
@@ -209,6 +210,8 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 			if (parse_ports(optarg, &lo, &hi) < 0 || lo != hi)
 				return bad(errbuf, "--vxlan-port", optarg, "a UDP port (1-65535)");
 			c->o.vxlan_port = lo;
+			/* process-wide, before any reader thread starts */
+			pkt_vxlan_port(lo);
 			break;
 		}
 		case OPT_VNI: {
