@@ -52,6 +52,7 @@ analysis_free(struct analysis *a)
 	if (a == NULL)
 		return;
 	echo_free(a->echo);
+	overlay_free(a->ov);
 	timeline_free(a->tl);
 	free(a->dirs);
 	free(a->migs);
@@ -225,6 +226,8 @@ pass_start(struct analysis *a, struct pass *ps)
 		return -1;
 	if (a->vm_found && (a->echo = echo_new(&a->vm.ip, a->o.min_gap)) == NULL)
 		return -1;
+	if (a->vm_found && (a->ov = overlay_new()) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -282,6 +285,23 @@ is_vm_frame(const struct analysis *a, const struct pkt *p)
 		return 1;
 	return a->vm.have_mac && (p->layers & PKT_L_MAC) &&
 	    mt_mac_eq(&p->mac_src, &a->vm.mac);
+}
+
+/* A frame sent to the VM (unicast: its address or its MAC). */
+static int
+is_to_vm(const struct analysis *a, const struct pkt *p)
+{
+	if ((p->layers & PKT_L_IP) && mt_addr_eq(&p->ip_dst, &a->vm.ip))
+		return 1;
+	return a->vm.have_mac && (p->layers & PKT_L_MAC) &&
+	    mt_mac_eq(&p->mac_dst, &a->vm.mac);
+}
+
+/* --vni: p came out of a tunnel with that VNI, GRE key or session. */
+static int
+in_vni(const struct analysis *a, const struct pkt *p)
+{
+	return (p->layers & PKT_L_VNI) && p->outer.vni == a->o.vni;
 }
 
 /* Keep an announce of the VM for split_migrations(): 0, or -1 when out
@@ -367,6 +387,12 @@ measure_pkt(struct analysis *a, struct pass *ps, const struct pkt *p)
 		    (timeline_add(a->tl, p->ts, TL_ANNOUNCE, 1) < 0 ||
 		    keep_announce(a, p->ts) < 0))
 			return -1;
+		if (__builtin_expect(p->layers & PKT_L_ENCAP, 0)) {
+			if (is_vm_frame(a, p))
+				overlay_from_vm(a->ov, p);
+			else if (is_to_vm(a, p))
+				overlay_to_vm(a->ov, p);
+		}
 		if (is_vm_frame(a, p)) {
 			if (ps->last_vm != MT_NS_NONE && p->ts - ps->last_vm >
 			    a->silence_end - a->silence_start) {
@@ -429,6 +455,8 @@ measure(struct analysis *a, struct srcset *s, int guessing, const char *what,
 	a->silence_start = a->silence_end = MT_NS_NONE;
 	progress_init(&pr, a->o.progress, what);
 	while ((r = srcset_next(s, &p, errbuf)) == 1) {
+		if (a->o.vni_given && !in_vni(a, p))
+			continue;
 		if (guessing) {
 			if (vmfind_add(ps.vf, p) < 0)
 				goto oom;
@@ -499,6 +527,8 @@ measure(struct analysis *a, struct srcset *s, int guessing, const char *what,
 	if (a->vm_found && a->vm.have_mac &&
 	    announce_get(ps.ann, &a->vm.mac, &a->ann) == 0)
 		a->have_ann = 1;
+	if (a->ov != NULL)
+		overlay_result(a->ov, &a->ovr);
 	if ((a->vm_found && echo_result(a->echo, &a->er) < 0) ||
 	    tcpflow_list(ps.tf, &a->dirs, &a->ndirs) < 0)
 		goto oom;
@@ -889,6 +919,7 @@ run(const struct analysis_opts *o, const struct input *in, char *errbuf)
 			    "given with --vm");
 	} else
 		guessing = 1;
+	pkt_vxlan_port(o->vxlan_port);
 	if ((s = open_all(o, in, errbuf)) == NULL)
 		goto fail;
 	r = measure(a, s, guessing, "reading", errbuf);
@@ -946,6 +977,12 @@ run(const struct analysis_opts *o, const struct input *in, char *errbuf)
 		if (a->inputs[i].st.damaged)
 			analysis_note(a, "%s is damaged: only the packets before "
 			    "the damage were read", files[i]);
+		if (a->inputs[i].st.tunnels_bad > 0)
+			analysis_note(a, "%s: %" PRIu64 " frame(s) with a tunnel "
+			    "header (VXLAN, Geneve, GRE, ERSPAN) cut short or "
+			    "malformed, or tunnels nested more than %d deep: "
+			    "what they carry was not measured", files[i],
+			    a->inputs[i].st.tunnels_bad, PKT_TUNNEL_MAX);
 	}
 	srcset_free(s);
 	summarise(a);

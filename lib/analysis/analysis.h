@@ -41,6 +41,10 @@ struct analysis_opts {
 					   more than one CPU (srcset); 0: none */
 	mt_warn_fn warn;		/* warnings (one line each) */
 	void *warn_ctx;
+	/* Tunnels (lib/input/decap.h) */
+	uint16_t vxlan_port;		/* --vxlan-port: one more VXLAN port, 0 none */
+	int vni_given;			/* --vni: only frames out of tunnels */
+	uint32_t vni;			/* with this VNI, GRE key or session */
 };
 
 void analysis_opts_init(struct analysis_opts *o);

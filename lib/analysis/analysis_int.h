@@ -8,6 +8,7 @@
 #include "analysis/analysis.h"
 #include "measure/announce.h"
 #include "measure/echo.h"
+#include "measure/overlay.h"
 #include "input/pkt.h"
 #include "input/source.h"
 #include "measure/tcpflow.h"
@@ -92,6 +93,10 @@ struct analysis {
 	size_t nvm_ann, cap_vm_ann;
 
 	struct timeline *tl;
+
+	/* the VM's tunnel endpoints (NULL: the VM not found) */
+	struct overlay *ov;
+	struct overlay_result ovr;
 
 	char **notes;
 	size_t nnotes;

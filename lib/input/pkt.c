@@ -2,7 +2,9 @@
  * pkt.c: decode one captured frame into struct pkt: Ethernet, Linux cooked
  * v1/v2, raw IP, BSD loopback; IEEE 802.1Q/802.1ad tags; ARP (RFC 826) and
  * RARP (RFC 903); IPv4 (RFC 791) and IPv6 (RFC 8200); TCP (RFC 9293),
- * UDP (RFC 768), ICMP echo (RFC 792) and ICMPv6 echo (RFC 4443).
+ * UDP (RFC 768), ICMP echo (RFC 792) and ICMPv6 echo (RFC 4443); the
+ * frames inside VXLAN, Geneve, GRE and ERSPAN (decap.c reads their
+ * headers).
  *
  * Every read goes through lib/input/extract.h against data+caplen. Two outcomes
  * besides PKT_OK, as in tcpdump: PKT_TRUNCATED when the capture ends inside
@@ -38,11 +40,23 @@
  *   decoded.
  * - ICMP: every message has an 8-byte header (RFC 792); ICMPv6 a 4-byte
  *   one (RFC 4443 2.1), 8 for echo. 'payload' starts after it.
+ * - Tunnels: a UDP datagram to a VXLAN or Geneve port, or a GRE packet
+ *   carrying Ethernet, IPv4, IPv6 or ERSPAN, is opened and the frame
+ *   inside decoded from scratch, exactly as a bare one (the outer
+ *   headers' fields are dropped, their addresses kept in out->outer,
+ *   PKT_L_ENCAP set). Its IP lengths are checked against the outer
+ *   frame's wire length less the outer headers, as a bare frame's
+ *   against its own. A tunnel header that is cut or malformed, or a
+ *   tunnel nested deeper than PKT_TUNNEL_MAX, stops decoding with
+ *   PKT_L_TUNNEL_BAD and the outer datagram's fields. GRE carrying
+ *   another protocol, and Geneve or ERSPAN carrying something other
+ *   than Ethernet or IP, are left as the outer datagram's payload.
  */
 #include "config.h"
 
 #include <pcap/pcap.h>
 
+#include "input/decap.h"
 #include "input/extract.h"
 #include "input/pkt.h"
 
@@ -89,6 +103,9 @@ enum {
 #define ICMP6_ECHO_REPLY_	129
 
 static int decode_ethertype(struct bytes *, uint16_t, struct pkt *);
+static int decode_en10mb(struct bytes *, struct pkt *);
+static int decode_inner(struct bytes *, const struct decap *, int,
+    struct pkt *);
 
 int
 pkt_dlt_supported(int dlt)
@@ -138,6 +155,51 @@ pkt_dlt_name(int dlt)
 		name = pcap_datalink_val_to_name(dlt);
 		return name != NULL ? name : "unknown";
 	}
+}
+
+/*
+ * Clear the record before a frame is decoded into it (pkt_decode, and
+ * the frame inside a tunnel).
+ */
+static inline void
+clear_record(struct pkt *out)
+{
+	static const struct mt_mac zmac;
+	static const struct mt_addr zaddr;
+
+	/*
+	 * Everything but the caller's fields (and cap_len, dlt), field by
+	 * field: memset() or a compound literal of the 176 bytes (before
+	 * 'outer' was added) compiles to "rep stos",
+	 * which cost 10 of 26 ns per Ethernet/IPv4/TCP frame here; these
+	 * stores merge into a few wide ones. A field added to struct pkt
+	 * must be cleared here too (check_pkt's en10mb_ipv4_tcp starts
+	 * from garbage and would see it). 'outer' is valid only with
+	 * PKT_L_ENCAP: not cleared.
+	 */
+	out->layers = 0;
+	out->status = 0;
+	out->vlan_depth = 0;
+	out->mac_src = zmac;
+	out->mac_dst = zmac;
+	out->ethertype = 0;
+	out->arp_op = 0;
+	out->arp_sha = zmac;
+	out->arp_tha = zmac;
+	out->arp_spa = zaddr;
+	out->arp_tpa = zaddr;
+	out->ip_src = zaddr;
+	out->ip_dst = zaddr;
+	out->ip_proto = 0;
+	out->ip_len = 0;
+	out->sport = out->dport = 0;
+	out->tcp_seq = out->tcp_ack = 0;
+	out->tcp_win = 0;
+	out->tcp_flags = 0;
+	out->l4_payload_len = out->payload_caplen = 0;
+	out->payload = NULL;
+	out->icmp_type = out->icmp_code = out->echo = 0;
+	out->icmp_id = out->icmp_seq = 0;
 }
 
 /*
@@ -201,6 +263,9 @@ decode_tcp(struct bytes *b, uint32_t len, struct pkt *out)
 static int
 decode_udp(struct bytes *b, uint32_t len, struct pkt *out)
 {
+	struct decap d;
+	int kind, st;
+
 	if (len < 8)
 		return PKT_INVALID;
 	if (!bytes_have(b, 0, 8))
@@ -209,8 +274,23 @@ decode_udp(struct bytes *b, uint32_t len, struct pkt *out)
 	(void)get_be16(b, 2, &out->dport);
 	out->l4_payload_len = len - 8;
 	out->layers |= PKT_L_UDP;
+	if (__builtin_expect((kind = decap_udp_kind(out->dport)) != 0, 0) &&
+	    (st = decap_udp(b, len, kind, &d)) != DECAP_NOT)
+		return decode_inner(b, &d, st, out);
 	(void)bytes_skip(b, 8);
 	return set_payload(b, len - 8, out);
+}
+
+/* GRE (RFC 2784), and what decap_gre() opens in it. */
+static int
+decode_gre(struct bytes *b, uint32_t len, struct pkt *out)
+{
+	struct decap d;
+	int st = decap_gre(b, len, &d);
+
+	if (st == DECAP_NOT)
+		return set_payload(b, len, out);
+	return decode_inner(b, &d, st, out);
 }
 
 /*
@@ -263,6 +343,8 @@ decode_l4(struct bytes *b, uint8_t proto, uint32_t len, int v6,
 		return decode_tcp(b, len, out);
 	case PKT_IPPROTO_UDP:
 		return decode_udp(b, len, out);
+	case PKT_IPPROTO_GRE:
+		return decode_gre(b, len, out);
 	case PKT_IPPROTO_ICMP:
 		if (!v6)
 			return decode_icmp(b, len, 0, out);
@@ -583,12 +665,58 @@ decode_raw(struct bytes *b, int want, struct pkt *out)
 	return PKT_INVALID;
 }
 
+/*
+ * The frame inside a tunnel whose header decap.c read (st its outcome):
+ * decoded from scratch as a bare frame of its kind, the outer addresses
+ * kept in out->outer.
+ */
+static int
+decode_inner(struct bytes *b, const struct decap *d, int st, struct pkt *out)
+{
+	struct mt_addr src = out->ip_src, dst = out->ip_dst;
+	int depth = (out->layers & PKT_L_ENCAP) ? out->outer.depth : 0;
+
+	if (st == PKT_OK && depth == PKT_TUNNEL_MAX)
+		st = PKT_INVALID;	/* bounded: not followed further */
+	if (st != PKT_OK) {
+		out->layers |= PKT_L_TUNNEL_BAD;
+		return st;
+	}
+	clear_record(out);
+	out->layers = PKT_L_ENCAP | (d->has_key ? PKT_L_VNI : 0);
+	out->outer.src = src;
+	out->outer.dst = dst;
+	out->outer.kind = d->kind;
+	out->outer.depth = (uint8_t)(depth + 1);
+	out->outer.vni = d->has_key ? d->key : 0;
+	if (d->next == DECAP_ETHER)
+		return decode_en10mb(b, out);
+	/* IP straight in GRE or Geneve: as raw IP, no link addresses. */
+	out->layers |= PKT_L_LINK;
+	return decode_ethertype(b, d->next, out);
+}
+
+const char *
+pkt_encap_name(int kind)
+{
+	switch (kind) {
+	case PKT_ENCAP_VXLAN:
+		return "vxlan";
+	case PKT_ENCAP_GENEVE:
+		return "geneve";
+	case PKT_ENCAP_GRE:
+		return "gre";
+	case PKT_ENCAP_ERSPAN:
+		return "erspan";
+	default:
+		return NULL;
+	}
+}
+
 int
 pkt_decode(int dlt, const uint8_t *data, uint32_t caplen, struct pkt *out)
 {
 	static const uint8_t none[1];
-	static const struct mt_mac zmac;
-	static const struct mt_addr zaddr;
 	struct bytes b;
 	int st;
 
@@ -596,39 +724,9 @@ pkt_decode(int dlt, const uint8_t *data, uint32_t caplen, struct pkt *out)
 		data = none;
 		caplen = 0;
 	}
-	/*
-	 * Clear everything but the caller's fields, field by field: memset()
-	 * or a compound literal of the 176 bytes compiles to "rep stos",
-	 * which cost 10 of 26 ns per Ethernet/IPv4/TCP frame here; these
-	 * stores merge into a few wide ones. A field added to struct pkt
-	 * must be cleared here too (check_pkt's en10mb_ipv4_tcp starts
-	 * from garbage and would see it).
-	 */
 	out->cap_len = caplen;
 	out->dlt = dlt;
-	out->layers = 0;
-	out->status = 0;
-	out->vlan_depth = 0;
-	out->mac_src = zmac;
-	out->mac_dst = zmac;
-	out->ethertype = 0;
-	out->arp_op = 0;
-	out->arp_sha = zmac;
-	out->arp_tha = zmac;
-	out->arp_spa = zaddr;
-	out->arp_tpa = zaddr;
-	out->ip_src = zaddr;
-	out->ip_dst = zaddr;
-	out->ip_proto = 0;
-	out->ip_len = 0;
-	out->sport = out->dport = 0;
-	out->tcp_seq = out->tcp_ack = 0;
-	out->tcp_win = 0;
-	out->tcp_flags = 0;
-	out->l4_payload_len = out->payload_caplen = 0;
-	out->payload = NULL;
-	out->icmp_type = out->icmp_code = out->echo = 0;
-	out->icmp_id = out->icmp_seq = 0;
+	clear_record(out);
 	b.p = data;
 	b.end = data + caplen;
 

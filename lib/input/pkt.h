@@ -1,6 +1,7 @@
 /*
  * pkt.h: decode one captured frame into a flat record (link layer, VLAN,
- * ARP/RARP, IPv4/IPv6, TCP, UDP, ICMP/ICMPv6 echo).
+ * ARP/RARP, IPv4/IPv6, TCP, UDP, ICMP/ICMPv6 echo), through the
+ * tunnels of lib/input/decap.h (VXLAN, Geneve, GRE, ERSPAN).
  *
  * Link types: DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW (and
  * LINKTYPE_RAW 101, DLT 12/14; DLT_IPV4/IPV6 228/229 too), DLT_NULL /
@@ -25,6 +26,7 @@
 #define PKT_IPPROTO_UDP		17
 #define PKT_IPPROTO_ICMP	1
 #define PKT_IPPROTO_ICMPV6	58
+#define PKT_IPPROTO_GRE		47
 
 #define PKT_VLAN_MAX	8	/* deeper stacks are marked bad, not followed */
 
@@ -45,7 +47,27 @@ enum {
 	PKT_L_UDP = 1 << 5,
 	PKT_L_ICMP = 1 << 6,	/* ICMP or ICMPv6 type/code valid */
 	PKT_L_ECHO = 1 << 7,	/* echo request or reply: icmp_id/seq valid */
+	/* Tunnels (decap.h): */
+	PKT_L_ENCAP = 1 << 8,	/* the frame came out of a tunnel: 'outer'
+				 * valid, every other field is the inner
+				 * frame's, decoded as if captured bare */
+	PKT_L_VNI = 1 << 9,	/* outer.vni valid (VNI, GRE key, session) */
+	PKT_L_TUNNEL_BAD = 1 << 10,	/* a tunnel header was cut or
+				 * malformed, or tunnels nested deeper than
+				 * PKT_TUNNEL_MAX: status says which; the
+				 * fields are the datagram that holds it */
 };
+
+/* Tunnel kinds in pkt.outer.kind. */
+enum pkt_encap {
+	PKT_ENCAP_NONE = 0,
+	PKT_ENCAP_VXLAN = 1,	/* RFC 7348, UDP 4789, 8472 (pkt_vxlan_port) */
+	PKT_ENCAP_GENEVE = 2,	/* RFC 8926, UDP 6081 */
+	PKT_ENCAP_GRE = 3,	/* RFC 2784/2890 */
+	PKT_ENCAP_ERSPAN = 4,	/* type I, II, III in GRE */
+};
+
+#define PKT_TUNNEL_MAX	3	/* tunnels opened at most inside one frame */
 
 /* Why decoding stopped early, in pkt.status. */
 enum pkt_status {
@@ -99,6 +121,20 @@ struct pkt {
 	uint16_t arp_op;	/* 1 request, 2 reply, 3 RARP request, 4 RARP reply */
 	struct mt_mac arp_sha, arp_tha;
 	struct mt_addr arp_spa, arp_tpa;
+
+	/*
+	 * The tunnel the frame came out of: valid only with PKT_L_ENCAP in
+	 * layers (pkt_decode does not clear it otherwise, so bare frames
+	 * cost nothing). Nested tunnels: the innermost, whose endpoints
+	 * are the hosts of the guest's frames.
+	 */
+	struct pkt_outer {
+		struct mt_addr src, dst;	/* outer IP addresses */
+		uint8_t kind;		/* enum pkt_encap */
+		uint8_t depth;		/* tunnels opened, 1..PKT_TUNNEL_MAX */
+		uint32_t vni;		/* with PKT_L_VNI: VXLAN/Geneve VNI,
+					 * GRE key, ERSPAN session ID */
+	} outer;
 };
 
 /* Return 1 if the decoder handles this link type, 0 otherwise. */
@@ -115,5 +151,15 @@ const char *pkt_dlt_name(int dlt);
  * (TSO/GSO) is taken from it.
  */
 int pkt_decode(int dlt, const uint8_t *data, uint32_t caplen, struct pkt *out);
+
+/* "vxlan", "geneve", "gre", "erspan"; NULL for PKT_ENCAP_NONE. */
+const char *pkt_encap_name(int kind);
+
+/*
+ * One more UDP destination port that carries VXLAN, besides 4789 (IANA)
+ * and 8472 (Linux's default); 0 for none. Process-wide: set it before
+ * any decoding starts (the readers of lib/input/source.c only read it).
+ */
+void pkt_vxlan_port(uint16_t port);
 
 #endif /* MT_PKT_H */

@@ -450,6 +450,8 @@ srcset_next(struct srcset *s, const struct pkt **outp, char *errbuf)
 			st->truncated++;
 		else
 			st->invalid++;
+		if (out->layers & PKT_L_TUNNEL_BAD)
+			st->tunnels_bad++;
 	}
 	return 1;
 }

@@ -37,6 +37,8 @@ struct src_stats {
 	int once;		/* standard input or a pipe: cannot be opened
 				 * and read again (srcset_add only) */
 	mt_ns first_ts, last_ts;	/* earliest, latest; MT_NS_NONE if no packets */
+	uint64_t tunnels_bad;	/* of truncated + invalid: a tunnel header
+				 * cut or malformed (PKT_L_TUNNEL_BAD) */
 };
 
 /*

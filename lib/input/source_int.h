@@ -45,9 +45,10 @@ struct srcrec {
 	uint8_t head[SRC_PAYLOAD_KEEP];
 };
 
-/* Cache-line aligned: a 192-byte record then spans 3 lines, not 4, and a
- * batch's header (n, written per record while it fills) no line of the
- * batch before it. */
+/* Cache-line aligned: the records start on a line (a record is 232 bytes
+ * since struct pkt carries a tunnel's outer addresses, 192 before), and a
+ * batch's header (n, written per record while it fills) shares no line
+ * with the batch before it. */
 struct srcbatch {
 	_Alignas(64) int n;
 	uint64_t end_pos;	/* file offset after its last record */

@@ -7,6 +7,7 @@
 
 #include "analysis/analysis_int.h"
 #include "report/report.h"
+#include "report/report_overlay.h"
 
 static json_t *
 j_ns(mt_ns t)
@@ -235,7 +236,7 @@ migrations_json(const struct analysis *a)
 json_t *
 analysis_to_json(const struct analysis *a)
 {
-	json_t *doc = json_object(), *notes = json_array();
+	json_t *doc = json_object(), *notes = json_array(), *vm;
 
 	json_object_set_new(doc, "program", json_pack("{s:s, s:s}",
 	    "name", "migtrace-analyze", "version", PACKAGE_VERSION));
@@ -243,10 +244,12 @@ analysis_to_json(const struct analysis *a)
 	json_object_set_new(doc, "packets", j_u64(a->packets));
 	json_object_set_new(doc, "first_ns", j_ns(a->first_ts));
 	json_object_set_new(doc, "last_ns", j_ns(a->last_ts));
-	json_object_set_new(doc, "vm", json_pack("{s:o, s:o, s:s}",
+	vm = json_pack("{s:o, s:o, s:s}",
 	    "ip", a->vm_found ? j_addr(&a->vm.ip) : json_null(),
 	    "mac", j_mac(&a->vm.mac, a->vm_found && a->vm.have_mac),
-	    "reason", a->vm.reason));
+	    "reason", a->vm.reason);
+	overlay_vm_json(a, vm);
+	json_object_set_new(doc, "vm", vm);
 	json_object_set_new(doc, "interruption", interruption_json(a));
 	json_object_set_new(doc, "announce", announce_json(a));
 	json_object_set_new(doc, "migration", migration_json(a));

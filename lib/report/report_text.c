@@ -15,6 +15,7 @@
 #include "report/explain_report.h"
 #include "report/pause_report.h"
 #include "report/report.h"
+#include "report/report_overlay.h"
 
 /* ---- reading the document ---- */
 
@@ -157,6 +158,7 @@ text_vm(const json_t *doc, FILE *f)
 		    has(vm, "mac") ? "  " : "",
 		    has(vm, "mac") ? str(vm, "mac") : "");
 		fprintf(f, "  why                   %s\n", str(vm, "reason"));
+		overlay_write_text(vm, ns(doc, "first_ns"), f);
 	} else
 		fprintf(f, "  not found: %s (use --vm)\n", str(vm, "reason"));
 }

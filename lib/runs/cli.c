@@ -1,11 +1,14 @@
 /* cli.c: migtrace-analyze's options (getopt_long), checked and converted. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "input/pkt.h"
 #include "runs/cli.h"
 
 void
@@ -30,6 +33,9 @@ cli_usage(FILE *f)
 "                       (bits per second: 100M, 1G, 100mbit; a unit is needed)\n"
 "  --mig-ports LO-HI    migration stream ports (default: 49152-49215)\n"
 "  --max-interruption D a budget: say within or over it, exit 6 when over\n"
+"  --vxlan-port N       one more UDP port carrying VXLAN (4789 and 8472 are)\n"
+"  --vni N              only frames out of tunnels with this VXLAN or Geneve\n"
+"                       VNI, GRE key or ERSPAN session\n"
 "\n"
 "Job statistics (split the downtime, crosscheck, pre-copy model):\n"
 "  --jobstats FILE      virsh domjobinfo --completed text (default or\n"
@@ -132,6 +138,7 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 		OPT_EXPERIMENT, OPT_FACTORS, OPT_RESPONSE, OPT_BASELINE,
 		OPT_MAX_INTERRUPTION,
 		OPT_QEMU_TRACE,
+		OPT_VXLAN_PORT, OPT_VNI,
 	};
 	static const struct option longopts[] = {
 		{ "vm", required_argument, NULL, OPT_VM },
@@ -139,6 +146,8 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 		{ "bin", required_argument, NULL, OPT_BIN },
 		{ "link", required_argument, NULL, OPT_LINK },
 		{ "mig-ports", required_argument, NULL, OPT_MIG_PORTS },
+		{ "vxlan-port", required_argument, NULL, OPT_VXLAN_PORT },
+		{ "vni", required_argument, NULL, OPT_VNI },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "jobstats", required_argument, NULL, OPT_JOBSTATS },
 		{ "libvirt", required_argument, NULL, OPT_LIBVIRT },
@@ -196,6 +205,27 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 			if (parse_ports(optarg, &c->o.mig_port_lo, &c->o.mig_port_hi) < 0)
 				return bad(errbuf, "--mig-ports", optarg, "a port range (e.g. 49152-49215)");
 			break;
+		case OPT_VXLAN_PORT: {
+			uint16_t lo, hi;
+			if (parse_ports(optarg, &lo, &hi) < 0 || lo != hi)
+				return bad(errbuf, "--vxlan-port", optarg, "a UDP port (1-65535)");
+			c->o.vxlan_port = lo;
+			/* process-wide, before any reader thread starts */
+			pkt_vxlan_port(lo);
+			break;
+		}
+		case OPT_VNI: {
+			unsigned long long v;
+			char *e;
+			errno = 0;
+			v = strtoull(optarg, &e, strncasecmp(optarg, "0x", 2) == 0 ? 16 : 10);
+			if (errno != 0 || e == optarg || *e != '\0' ||
+			    optarg[0] == '-' || v > UINT32_MAX)
+				return bad(errbuf, "--vni", optarg, "a number (0-4294967295)");
+			c->o.vni = (uint32_t)v;
+			c->o.vni_given = 1;
+			break;
+		}
 		case OPT_FORMAT:
 			if (strcmp(optarg, "text") == 0)
 				c->format = CLI_TEXT;
