@@ -49,14 +49,6 @@ pjoin(char *out, size_t len, const char *dir, const char *name)
 }
 
 int
-exists(const char *path)
-{
-	struct stat sb;
-
-	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
-}
-
-int
 is_dir(const char *path)
 {
 	struct stat sb;
@@ -145,7 +137,7 @@ load_json(const char *path)
 	json_error_t je;
 	json_t *j;
 
-	if (!exists(path))
+	if (!mt_is_file(path))
 		return NULL;
 	if ((j = json_load_file(path, 0, &je)) == NULL)
 		perr("%s:%d: not valid JSON (%s); ignored", path, je.line,

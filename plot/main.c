@@ -84,7 +84,7 @@ plot_input(const struct opts *oa, const char *input)
 	if (is_dir(input)) {
 		snprintf(dir, sizeof(dir), "%s", input);
 		file[0] = '\0';
-	} else if (exists(input)) {
+	} else if (mt_is_file(input)) {
 		if ((tmp = strdup(input)) == NULL)
 			return EXIT_INPUT;
 		snprintf(dir, sizeof(dir), "%s", dirname(tmp));
@@ -113,21 +113,21 @@ plot_input(const struct opts *oa, const char *input)
 
 	/* timeline */
 	pjoin(p, sizeof(p), dir, "timeline.csv");
-	if ((file[0] ? strcmp(bn, "timeline.csv") == 0 : exists(p))) {
+	if ((file[0] ? strcmp(bn, "timeline.csv") == 0 : mt_is_file(p))) {
 		if ((rc = chart_timeline(o, dir, file[0] ? file : p, prefix)) != 0)
 			return rc;
 		drawn++;
 	}
 	/* by-factor */
 	pjoin(p, sizeof(p), dir, "levels.csv");
-	if ((file[0] ? strcmp(bn, "levels.csv") == 0 : exists(p))) {
+	if ((file[0] ? strcmp(bn, "levels.csv") == 0 : mt_is_file(p))) {
 		if ((rc = chart_byfactor(o, file[0] ? file : p, prefix)) != 0)
 			return rc;
 		drawn++;
 	}
 	/* memory and decomposition from runs.csv */
 	pjoin(p, sizeof(p), dir, "runs.csv");
-	if ((file[0] ? strcmp(bn, "runs.csv") == 0 : exists(p))) {
+	if ((file[0] ? strcmp(bn, "runs.csv") == 0 : mt_is_file(p))) {
 		char err[MT_ERRBUF_SIZE];
 		const char *csv = file[0] ? file : p;
 		struct table *t = table_read(csv, err);
@@ -182,7 +182,7 @@ template_dir(char *buf, size_t len)
 		return PKGDATADIR;
 	*slash = '\0';
 	snprintf(path, sizeof(path), "%s/common.gp", exe);
-	if (!exists(path) || (size_t)snprintf(buf, len, "%s", exe) >= len)
+	if (!mt_is_file(path) || (size_t)snprintf(buf, len, "%s", exe) >= len)
 		return PKGDATADIR;
 	return buf;
 }
@@ -265,7 +265,7 @@ main(int argc, char **argv)
 	if (o.tdir == NULL || *o.tdir == '\0')
 		o.tdir = template_dir(exedir, sizeof(exedir));
 	snprintf(tpath, sizeof(tpath), "%s/common.gp", o.tdir);
-	if (!exists(tpath)) {
+	if (!mt_is_file(tpath)) {
 		perr("%s: no templates here (common.gp missing; use -T DIR or "
 		    "MIGTRACE_PLOT_DIR)", o.tdir);
 		return EXIT_USAGE;

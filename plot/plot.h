@@ -38,7 +38,6 @@ struct opts {
 /* gnuplot.c: one error line on stderr, "migtrace-plot: ...". */
 void perr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int pjoin(char *out, size_t len, const char *dir, const char *name);
-int exists(const char *path);
 int is_dir(const char *path);
 void gp_quote(FILE *f, const char *s);
 void gp_dq(FILE *f, const char *s);

@@ -45,3 +45,9 @@ jpath_ns(const json_t *doc, const char *path)
 		return (mt_ns)llround(json_real_value(v));
 	return MT_NS_NONE;
 }
+
+json_t *
+mt_json_num(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}

@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,4 +242,28 @@ mt_big_free(void *p, size_t n)
 {
 	if (p != NULL)
 		(void)munmap(p, n);
+}
+
+void
+mt_seterr(char *errbuf, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(errbuf, MT_ERRBUF_SIZE, fmt, ap);
+	va_end(ap);
+}
+
+int
+mt_is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int
+mt_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }

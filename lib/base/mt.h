@@ -113,6 +113,19 @@ int mt_parse_duration(const char *s, mt_ns *ns);
 int mt_mkdir_p(const char *path, unsigned int mode);
 
 /*
+ * Set errbuf (MT_ERRBUF_SIZE bytes) to the formatted message, cut to
+ * fit: the one-line error of a failed library call.
+ */
+void mt_seterr(char *errbuf, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Whether path is a regular file (following links). */
+int mt_is_file(const char *path);
+
+/* strcmp for qsort() of an array of strings (char *). */
+int mt_cmp_str(const void *a, const void *b);
+
+/*
  * For the programs only (the library itself never prints): write
  * "prog: " tag message "\n" to stderr, the one-line form of every
  * error and warning (tag may be "" or e.g. "warning: ").

@@ -64,19 +64,13 @@ js_d(const struct jobstats_val *v)
 
 /* ---- writing the document ---- */
 
-static json_t *
-jnum(double x)
-{
-	return KNOWN(x) && isfinite(x) ? json_real(x) : json_null();
-}
-
 /* Bytes and counts: an integer when it is one (exact below 2^53). */
 static json_t *
 jcount(double x)
 {
 	if (KNOWN(x) && x == floor(x) && fabs(x) < 9007199254740992.0)
 		return json_integer((json_int_t)x);
-	return jnum(x);
+	return mt_json_num(x);
 }
 
 static json_t *
@@ -104,11 +98,13 @@ decomposition_json(const struct explain_decomp *d)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "interruption_s", jnum(d->interruption_s));
-	json_object_set_new(o, "paused_s", jnum(d->paused_s));
-	json_object_set_new(o, "convergence_s", jnum(d->convergence_s));
-	json_object_set_new(o, "resolution_s", jnum(d->resolution_s));
-	json_object_set_new(o, "probe_interval_s", jnum(d->probe_interval_s));
+	json_object_set_new(o, "interruption_s",
+	    mt_json_num(d->interruption_s));
+	json_object_set_new(o, "paused_s", mt_json_num(d->paused_s));
+	json_object_set_new(o, "convergence_s", mt_json_num(d->convergence_s));
+	json_object_set_new(o, "resolution_s", mt_json_num(d->resolution_s));
+	json_object_set_new(o, "probe_interval_s",
+	    mt_json_num(d->probe_interval_s));
 	json_object_set_new(o, "rest_ok", d->rest_checked ?
 	    json_boolean(d->rest_ok) : json_null());
 	json_object_set_new(o, "dominant", jstr(explain_part_name(d->dominant)));
@@ -143,10 +139,11 @@ crosscheck_json(const struct explain_check *ck)
 		json_object_set_new(o, c->name, json_pack("{s:o, s:o, s:s, s:s, "
 		    "s:s, s:o, s:f, s:o, s:o}",
 		    "capture", i == EXPLAIN_CK_BYTES ? jcount(c->capture) :
-		    jnum(c->capture), "libvirt", i == EXPLAIN_CK_BYTES ?
-		    jcount(c->libvirt) : jnum(c->libvirt),
+		    mt_json_num(c->capture), "libvirt", i == EXPLAIN_CK_BYTES ?
+		    jcount(c->libvirt) : mt_json_num(c->libvirt),
 		    "unit", units[i], "capture_key", cv[i], "libvirt_key", lv[i],
-		    "rel_diff", jnum(c->rel_diff), "tolerance", c->tolerance,
+		    "rel_diff", mt_json_num(c->rel_diff),
+		    "tolerance", c->tolerance,
 		    "ok", c->checked ? json_boolean(c->ok) : json_null(),
 		    "finding", jstr(c->finding)));
 		if (c->checked) {
@@ -168,15 +165,16 @@ model_json(const struct explain_model *m, const struct explain_in *in)
 	json_object_set_new(o, "v_bytes", run ? jcount(m->in.v_bytes) :
 	    json_null());
 	json_object_set_new(o, "v_source", jstr(run ? m->v_source : NULL));
-	json_object_set_new(o, "link_bps", run ? jnum(m->in.rate_Bps * 8) :
+	json_object_set_new(o, "link_bps", run ?
+	    mt_json_num(m->in.rate_Bps * 8) :
 	    json_null());
 	json_object_set_new(o, "link_source", jstr(run ? m->r_source : NULL));
 	json_object_set_new(o, "dirty_bytes_per_s", run ?
-	    jnum(m->in.dirty_Bps) : json_null());
-	json_object_set_new(o, "lambda", run ? jnum(m->out.lambda) :
+	    mt_json_num(m->in.dirty_Bps) : json_null());
+	json_object_set_new(o, "lambda", run ? mt_json_num(m->out.lambda) :
 	    json_null());
-	json_object_set_new(o, "downtime_limit_s", jnum(in->limit_s));
-	json_object_set_new(o, "setup_s", run ? jnum(m->in.setup_s) :
+	json_object_set_new(o, "downtime_limit_s", mt_json_num(in->limit_s));
+	json_object_set_new(o, "setup_s", run ? mt_json_num(m->in.setup_s) :
 	    json_null());
 	json_object_set_new(o, "converges", run ? json_boolean(conv) :
 	    json_null());
@@ -184,37 +182,42 @@ model_json(const struct explain_model *m, const struct explain_in *in)
 	    json_null());
 	json_object_set_new(o, "measured_iterations", jcount(in->iterations));
 	json_object_set_new(o, "predicted_time_s", conv ?
-	    jnum(m->out.total_s) : json_null());
+	    mt_json_num(m->out.total_s) : json_null());
 	json_object_set_new(o, "predicted_downtime_s", conv ?
-	    jnum(m->out.downtime_s) : json_null());
+	    mt_json_num(m->out.downtime_s) : json_null());
 	json_object_set_new(o, "predicted_last_pass_bytes", conv ?
-	    jnum(m->out.last_pass_bytes) : json_null());
+	    mt_json_num(m->out.last_pass_bytes) : json_null());
 	json_object_set_new(o, "measured_time_s", run ?
-	    jnum(m->measured_time_s) : json_null());
+	    mt_json_num(m->measured_time_s) : json_null());
 	json_object_set_new(o, "measured_downtime_s", run ?
-	    jnum(m->measured_downtime_s) : json_null());
-	json_object_set_new(o, "time_rel_diff", conv ? jnum(m->time_rel_diff) :
+	    mt_json_num(m->measured_downtime_s) : json_null());
+	json_object_set_new(o, "time_rel_diff", conv ?
+	    mt_json_num(m->time_rel_diff) :
 	    json_null());
 	json_object_set_new(o, "unexplained_downtime_s", conv ?
-	    jnum(m->downtime_diff_s) : json_null());
+	    mt_json_num(m->downtime_diff_s) : json_null());
 	if (m->what_if) {
 		int wc = m->wi.converges;
 
 		wi = json_object();
-		json_object_set_new(wi, "link_bps", jnum(m->wi_link_bps));
-		json_object_set_new(wi, "efficiency", jnum(m->wi_efficiency));
-		json_object_set_new(wi, "stream_bps", jnum(m->wi_rate_Bps * 8));
-		json_object_set_new(wi, "lambda", jnum(m->wi.lambda));
+		json_object_set_new(wi, "link_bps",
+		    mt_json_num(m->wi_link_bps));
+		json_object_set_new(wi, "efficiency",
+		    mt_json_num(m->wi_efficiency));
+		json_object_set_new(wi, "stream_bps",
+		    mt_json_num(m->wi_rate_Bps * 8));
+		json_object_set_new(wi, "lambda", mt_json_num(m->wi.lambda));
 		json_object_set_new(wi, "converges", json_boolean(wc));
 		json_object_set_new(wi, "passes", wc ?
 		    json_integer(m->wi.passes) : json_null());
-		json_object_set_new(wi, "fixed_time_s", jnum(m->wi_fixed_time_s));
+		json_object_set_new(wi, "fixed_time_s",
+		    mt_json_num(m->wi_fixed_time_s));
 		json_object_set_new(wi, "fixed_downtime_s",
-		    jnum(m->wi_fixed_downtime_s));
+		    mt_json_num(m->wi_fixed_downtime_s));
 		json_object_set_new(wi, "predicted_time_s", wc ?
-		    jnum(m->wi_time_s) : json_null());
+		    mt_json_num(m->wi_time_s) : json_null());
 		json_object_set_new(wi, "predicted_downtime_s", wc ?
-		    jnum(m->wi_downtime_s) : json_null());
+		    mt_json_num(m->wi_downtime_s) : json_null());
 	}
 	json_object_set_new(o, "what_if", wi);
 	json_object_set_new(o, "note", jstr(m->note));

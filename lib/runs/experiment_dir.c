@@ -121,12 +121,6 @@ worker(void *arg)
 	return NULL;
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The run directories under dir, sorted by name. -1 on error (printed). */
 static int
 list_runs(const char *dir, char ***names_out, size_t *n_out)
@@ -164,7 +158,7 @@ list_runs(const char *dir, char ***names_out, size_t *n_out)
 	}
 	closedir(d);
 	if (n > 1)
-		qsort(names, n, sizeof(*names), cmp_str);
+		qsort(names, n, sizeof(*names), mt_cmp_str);
 	*names_out = names;
 	*n_out = n;
 	return 0;

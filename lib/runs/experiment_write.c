@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "base/jpath.h"
 #include "runs/experiment_int.h"
 #include "stats/levels.h"
 
@@ -21,12 +22,6 @@
 /* The two downtimes every level table reports. */
 static const char *const downtime_cols[] = { "interruption_ms",
 	"libvirt_downtime_ms" };
-
-static json_t *
-jnum(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
 
 static json_t *
 model_json(const struct exp *e)
@@ -46,11 +41,11 @@ model_json(const struct exp *e)
 	json_object_set_new(doc, "n", json_integer((json_int_t)m->n));
 	json_object_set_new(doc, "p", json_integer((json_int_t)m->p));
 	json_object_set_new(doc, "df_residual", json_integer((json_int_t)m->df));
-	json_object_set_new(doc, "r2", jnum(m->r2));
-	json_object_set_new(doc, "adj_r2", jnum(m->adj_r2));
-	json_object_set_new(doc, "residual_se_ms", jnum(m->rse));
-	json_object_set_new(doc, "f", jnum(m->f));
-	json_object_set_new(doc, "f_p", jnum(m->f_p));
+	json_object_set_new(doc, "r2", mt_json_num(m->r2));
+	json_object_set_new(doc, "adj_r2", mt_json_num(m->adj_r2));
+	json_object_set_new(doc, "residual_se_ms", mt_json_num(m->rse));
+	json_object_set_new(doc, "f", mt_json_num(m->f));
+	json_object_set_new(doc, "f_p", mt_json_num(m->f_p));
 	for (size_t k = 0; k < e->nf; k++)
 		json_array_append_new(factors, json_pack("{s:s, s:s, s:o, s:o}",
 		    "name", e->f[k].name,
@@ -67,10 +62,11 @@ model_json(const struct exp *e)
 		    "name", c->name,
 		    "factor", c->factor ? json_string(c->factor) : json_null(),
 		    "level", c->level ? json_string(c->level) : json_null(),
-		    "estimate", jnum(c->estimate),
-		    "std_error", jnum(c->std_error),
-		    "t", jnum(c->t), "p", jnum(c->p),
-		    "ci95_lo", jnum(c->ci_lo), "ci95_hi", jnum(c->ci_hi),
+		    "estimate", mt_json_num(c->estimate),
+		    "std_error", mt_json_num(c->std_error),
+		    "t", mt_json_num(c->t), "p", mt_json_num(c->p),
+		    "ci95_lo", mt_json_num(c->ci_lo),
+		    "ci95_hi", mt_json_num(c->ci_hi),
 		    "unit", c->unit));
 	}
 	json_object_set_new(doc, "coefficients", coefs);
@@ -81,8 +77,8 @@ model_json(const struct exp *e)
 		json_array_append_new(shares, json_pack("{s:s, s:I, s:o, s:o}",
 		    "factor", m->share[k].factor,
 		    "df", (json_int_t)m->share[k].df,
-		    "ss", jnum(m->share[k].ss),
-		    "share", jnum(m->share[k].share)));
+		    "ss", mt_json_num(m->share[k].ss),
+		    "share", mt_json_num(m->share[k].share)));
 	json_object_set_new(doc, "shares", shares);
 	for (size_t i = 0; i < e->nnotes; i++)
 		json_array_append_new(notes, json_string(e->notes[i]));

@@ -52,20 +52,6 @@ has_suffix(const char *s, const char *suf)
 	return n > m && strcmp(s + n - m, suf) == 0;
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
-exists(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /* The captures of a run directory, sorted by name. */
 static char **
 list_captures(const char *dir, int *n, char *errbuf)
@@ -98,7 +84,7 @@ list_captures(const char *dir, int *n, char *errbuf)
 		    "*.pcapng) in this run directory", dir);
 		return NULL;
 	}
-	qsort(v, (size_t)cnt, sizeof(*v), cmp_str);
+	qsort(v, (size_t)cnt, sizeof(*v), mt_cmp_str);
 	*n = cnt;
 	return v;
 }
@@ -128,7 +114,7 @@ list_qtraces(const char *dir, struct rundir *rd)
 	}
 	closedir(d);
 	if (rd->nqtraces > 1)
-		qsort(rd->qtraces, (size_t)rd->nqtraces, sizeof(char *), cmp_str);
+		qsort(rd->qtraces, (size_t)rd->nqtraces, sizeof(char *), mt_cmp_str);
 	return 0;
 }
 
@@ -145,7 +131,7 @@ rundir_jobstats(const char *dir, const struct analysis_opts *o, char *errbuf)
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		if (exists(path))
+		if (mt_is_file(path))
 			return jobstats_load(path, o->warn, o->warn_ctx, errbuf);
 	}
 	errbuf[0] = '\0';
@@ -164,7 +150,7 @@ rundir_open(const char *dir, const struct analysis_opts *o, struct rundir *rd,
 		return -1;
 	(void)list_qtraces(dir, rd);
 	snprintf(path, sizeof(path), "%s/manifest.json", dir);
-	if (exists(path)) {
+	if (mt_is_file(path)) {
 		rd->manifest = strdup(path);
 		json_error_t jerr;
 		json_t *m = json_load_file(path, 0, &jerr);

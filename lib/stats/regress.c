@@ -27,19 +27,6 @@
 #define FEW_DF 10		/* residual df below this: a note */
 #define MAX_NAMED 5		/* runs named in one error line */
 
-static void seterr(char *errbuf, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-seterr(char *errbuf, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(errbuf, MT_ERRBUF_SIZE, fmt, ap);
-	va_end(ap);
-}
-
 static char *xasprintf(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
@@ -347,7 +334,7 @@ struct fit {
 static int
 fit_oom(struct fit *ft)
 {
-	seterr(ft->errbuf, "out of memory");
+	mt_seterr(ft->errbuf, "out of memory");
 	return -1;
 }
 
@@ -363,7 +350,7 @@ missing(struct fit *ft, const int *bad, const char *what, const char *name)
 	if (!any)
 		return 0;
 	name_rows(names, sizeof(names), ft->rowname, bad, ft->n);
-	seterr(ft->errbuf, "%s lack%s the %s %s", names,
+	mt_seterr(ft->errbuf, "%s lack%s the %s %s", names,
 	    strchr(names, ',') || strstr(names, " more") ? "" : "s", what,
 	    name);
 	return -1;
@@ -397,7 +384,7 @@ check_values(struct fit *ft)
 static int
 constant_factor(struct fit *ft, const char *name, const char *value)
 {
-	seterr(ft->errbuf, "factor %s is constant (every run has %s): it "
+	mt_seterr(ft->errbuf, "factor %s is constant (every run has %s): it "
 	    "cannot explain anything; leave it out", name, value);
 	return -1;
 }
@@ -426,7 +413,7 @@ count_columns(struct fit *ft)
 				    fk->level[0]);
 			if (fk->baseline &&
 			    levels_find(ft->lv[k], fk->baseline) == -1) {
-				seterr(ft->errbuf, "factor %s has no level \"%s\" "
+				mt_seterr(ft->errbuf, "factor %s has no level \"%s\" "
 				    "to use as the baseline", fk->name,
 				    fk->baseline);
 				return -1;
@@ -448,7 +435,7 @@ count_columns(struct fit *ft)
 	if (ft->n < ft->ncols + 1) {
 		size_t n = ft->n, nc = ft->ncols;
 
-		seterr(ft->errbuf, "%zu run%s for %zu parameters (intercept "
+		mt_seterr(ft->errbuf, "%zu run%s for %zu parameters (intercept "
 		    "and %zu factor column%s): the model needs at least %zu "
 		    "runs", n, n == 1 ? "" : "s", nc, nc - 1,
 		    nc - 1 == 1 ? "" : "s", nc + 1);
@@ -552,7 +539,7 @@ model_new(struct fit *ft)
 		m->sst += (ft->y[i] - ymean) * (ft->y[i] - ymean);
 	if (!(m->sst > 0)) {
 		fmt_num(num, sizeof(num), ft->y[0]);
-		seterr(ft->errbuf, "the response %s is constant (every run has "
+		mt_seterr(ft->errbuf, "the response %s is constant (every run has "
 		    "%s %s): nothing to explain", m->response, num, ft->ru);
 		return -1;
 	}
@@ -576,7 +563,7 @@ sequential_fits(struct fit *ft)
 		    NULL, NULL) == -1)
 			return fit_oom(ft);
 		if (rank < nc) {
-			seterr(ft->errbuf, "factor %s is collinear with %s (the "
+			mt_seterr(ft->errbuf, "factor %s is collinear with %s (the "
 			    "design has rank %zu for %zu columns): one of "
 			    "them carries no information of its own; leave "
 			    "one out", ft->f[k].name, k == 0 ? "the intercept" :

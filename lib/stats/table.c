@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,19 +22,6 @@ struct strv {
 	char **v;
 	size_t len, cap;
 };
-
-static void seterr(char *errbuf, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-seterr(char *errbuf, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(errbuf, MT_ERRBUF_SIZE, fmt, ap);
-	va_end(ap);
-}
 
 static int
 buf_put(struct buf *b, char c)
@@ -110,13 +96,13 @@ end_record(struct table *t, struct strv *row, struct strv *cells,
 	if (t->names == NULL) {
 		for (size_t i = 0; i < row->len; i++) {
 			if (row->v[i][0] == '\0') {
-				seterr(errbuf, "%s:%zu: column %zu of the header "
+				mt_seterr(errbuf, "%s:%zu: column %zu of the header "
 				    "has no name", name, line, i + 1);
 				return -1;
 			}
 			for (size_t j = 0; j < i; j++)
 				if (strcmp(row->v[i], row->v[j]) == 0) {
-					seterr(errbuf, "%s:%zu: column \"%s\" "
+					mt_seterr(errbuf, "%s:%zu: column \"%s\" "
 					    "appears twice in the header",
 					    name, line, row->v[i]);
 					return -1;
@@ -129,13 +115,13 @@ end_record(struct table *t, struct strv *row, struct strv *cells,
 		return 0;
 	}
 	if (row->len != t->ncols) {
-		seterr(errbuf, "%s:%zu: %zu fields, but the header has %zu",
+		mt_seterr(errbuf, "%s:%zu: %zu fields, but the header has %zu",
 		    name, line, row->len, t->ncols);
 		return -1;
 	}
 	for (size_t i = 0; i < row->len; i++)
 		if (strv_push(cells, row->v[i]) == -1) {
-			seterr(errbuf, "%s: out of memory", name);
+			mt_seterr(errbuf, "%s: out of memory", name);
 			return -1;
 		}
 	row->len = 0;
@@ -144,7 +130,7 @@ end_record(struct table *t, struct strv *row, struct strv *cells,
 		size_t *nl = realloc(*lines, ncap * sizeof(*nl));
 
 		if (nl == NULL) {
-			seterr(errbuf, "%s: out of memory", name);
+			mt_seterr(errbuf, "%s: out of memory", name);
 			return -1;
 		}
 		*lines = nl;
@@ -166,7 +152,7 @@ table_parse(const char *in, size_t len, const char *name, char *errbuf)
 	int in_record = 0;
 
 	if ((t = calloc(1, sizeof(*t))) == NULL) {
-		seterr(errbuf, "%s: out of memory", name);
+		mt_seterr(errbuf, "%s: out of memory", name);
 		return NULL;
 	}
 	if (len >= 3 && memcmp(in, "\xef\xbb\xbf", 3) == 0)
@@ -178,7 +164,7 @@ table_parse(const char *in, size_t len, const char *name, char *errbuf)
 		int eol = 0;
 
 		if (!eof && c == '\0') {
-			seterr(errbuf, "%s:%zu: NUL byte (not a text file?)",
+			mt_seterr(errbuf, "%s:%zu: NUL byte (not a text file?)",
 			    name, line);
 			goto fail;
 		}
@@ -191,7 +177,7 @@ table_parse(const char *in, size_t len, const char *name, char *errbuf)
 		switch (st) {
 		case QUOTED:
 			if (eof) {
-				seterr(errbuf, "%s:%zu: quoted field never "
+				mt_seterr(errbuf, "%s:%zu: quoted field never "
 				    "closed", name, recline);
 				goto fail;
 			}
@@ -212,7 +198,7 @@ table_parse(const char *in, size_t len, const char *name, char *errbuf)
 				continue;
 			}
 			if (c != ',' && c != '\n' && c != '\r') {
-				seterr(errbuf, "%s:%zu: text after a closing "
+				mt_seterr(errbuf, "%s:%zu: text after a closing "
 				    "quote", name, line);
 				goto fail;
 			}
@@ -228,7 +214,7 @@ table_parse(const char *in, size_t len, const char *name, char *errbuf)
 			/* FALLTHROUGH */
 		case UNQUOTED:
 			if (c == '"') {
-				seterr(errbuf, "%s:%zu: quote inside an "
+				mt_seterr(errbuf, "%s:%zu: quote inside an "
 				    "unquoted field", name, line);
 				goto fail;
 			}
@@ -266,7 +252,7 @@ table_parse(const char *in, size_t len, const char *name, char *errbuf)
 			break;
 	}
 	if (t->names == NULL) {
-		seterr(errbuf, "%s: empty (no header row)", name);
+		mt_seterr(errbuf, "%s: empty (no header row)", name);
 		goto fail;
 	}
 	t->cells = cells.v;
@@ -275,7 +261,7 @@ table_parse(const char *in, size_t len, const char *name, char *errbuf)
 	return t;
 
 oom:
-	seterr(errbuf, "%s: out of memory", name);
+	mt_seterr(errbuf, "%s: out of memory", name);
 fail:
 	free(f.p);
 	strv_clear(&row);
@@ -298,28 +284,28 @@ table_read(const char *path, char *errbuf)
 	struct table *t;
 
 	if ((fp = fopen(path, "rb")) == NULL) {
-		seterr(errbuf, "%s: %s", path, strerror(errno));
+		mt_seterr(errbuf, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fileno(fp), &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		seterr(errbuf, "%s: not a regular file", path);
+		mt_seterr(errbuf, "%s: not a regular file", path);
 		fclose(fp);
 		return NULL;
 	}
 	if ((unsigned long long)sb.st_size > TABLE_MAX_BYTES) {
-		seterr(errbuf, "%s: too large for a table (%lld bytes, "
+		mt_seterr(errbuf, "%s: too large for a table (%lld bytes, "
 		    "limit %u)", path, (long long)sb.st_size, TABLE_MAX_BYTES);
 		fclose(fp);
 		return NULL;
 	}
 	if ((data = malloc((size_t)sb.st_size + 1)) == NULL) {
-		seterr(errbuf, "%s: out of memory", path);
+		mt_seterr(errbuf, "%s: out of memory", path);
 		fclose(fp);
 		return NULL;
 	}
 	n = fread(data, 1, (size_t)sb.st_size, fp);
 	if (ferror(fp)) {
-		seterr(errbuf, "%s: read error", path);
+		mt_seterr(errbuf, "%s: read error", path);
 		free(data);
 		fclose(fp);
 		return NULL;
