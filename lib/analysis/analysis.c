@@ -19,6 +19,7 @@
 
 #include "analysis/analysis.h"
 #include "analysis/analysis_int.h"
+#include "input/dedup.h"
 
 void
 analysis_opts_init(struct analysis_opts *o)
@@ -56,6 +57,8 @@ analysis_free(struct analysis *a)
 	free(a->dirs);
 	free(a->migs);
 	free(a->vm_ann);
+	free(a->copies);
+	clocks_free(a->ck);
 	for (size_t i = 0; i < a->nnotes; i++)
 		free(a->notes[i]);
 	free(a->notes);
@@ -77,7 +80,8 @@ struct input {
 };
 
 static struct srcset *
-open_all(const struct analysis_opts *o, const struct input *in, char *errbuf)
+open_all(const struct analysis_opts *o, const struct input *in,
+    const struct analysis_clocks *ck, char *errbuf)
 {
 	struct srcset *s = srcset_new(o->warn, o->warn_ctx);
 	FILE *fp;
@@ -113,6 +117,10 @@ open_all(const struct analysis_opts *o, const struct input *in, char *errbuf)
 			srcset_free(s);
 			return NULL;
 		}
+	if (ck != NULL && clocks_apply(ck, s, errbuf) < 0) {
+		srcset_free(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -368,6 +376,8 @@ measure_pkt(struct analysis *a, struct pass *ps, const struct pkt *p)
 		    keep_announce(a, p->ts) < 0))
 			return -1;
 		if (is_vm_frame(a, p)) {
+			if (a->ck != NULL)
+				clocks_vm_frame(a->ck, p);
 			if (ps->last_vm != MT_NS_NONE && p->ts - ps->last_vm >
 			    a->silence_end - a->silence_start) {
 				a->silence_start = ps->last_vm;
@@ -406,8 +416,9 @@ measure(struct analysis *a, struct srcset *s, int guessing, const char *what,
 	struct pass ps;
 	struct progress pr;
 	const struct pkt *p;
+	struct dedup *dd = NULL;
 	uint64_t n = 0;
-	int r;
+	int r, nf = srcset_count(s);
 
 	memset(&ps, 0, sizeof(ps));
 	ps.guessing = guessing;
@@ -418,7 +429,13 @@ measure(struct analysis *a, struct srcset *s, int guessing, const char *what,
 		ps.vf = vmfind_new();
 	if (guessing)
 		ps.kept = mt_big_alloc(SPEC_KEEP * sizeof(*ps.kept));
+	/* Several files: a frame two capture points share is counted once. */
+	if (nf > 1) {
+		dd = dedup_new();
+		a->copies = calloc((size_t)nf, sizeof(*a->copies));
+	}
 	if (ps.ann == NULL || a->tl == NULL ||
+	    (nf > 1 && (dd == NULL || a->copies == NULL)) ||
 	    ((guessing || !a->vm_found || !a->vm.have_mac) && ps.vf == NULL) ||
 	    (guessing && ps.kept == NULL) ||
 	    (!guessing && pass_start(a, &ps) < 0)) {
@@ -427,8 +444,20 @@ measure(struct analysis *a, struct srcset *s, int guessing, const char *what,
 		goto out;
 	}
 	a->silence_start = a->silence_end = MT_NS_NONE;
+	if (a->ck != NULL)
+		memset(a->ck->vm_n, 0, sizeof(a->ck->vm_n));
 	progress_init(&pr, a->o.progress, what);
 	while ((r = srcset_next(s, &p, errbuf)) == 1) {
+		if (dd != NULL) {
+			int c = dedup_copy(dd, p);
+
+			if (c < 0)
+				goto oom;
+			if (c) {
+				a->copies[p->src]++;
+				continue;
+			}
+		}
 		if (guessing) {
 			if (vmfind_add(ps.vf, p) < 0)
 				goto oom;
@@ -509,6 +538,7 @@ oom:
 	r = -1;
 out:
 	mt_big_free(ps.kept, SPEC_KEEP * sizeof(*ps.kept));
+	dedup_free(dd);
 	vmfind_free(ps.vf);
 	tcpflow_free(ps.tf);
 	announce_free(ps.ann);
@@ -889,7 +919,10 @@ run(const struct analysis_opts *o, const struct input *in, char *errbuf)
 			    "given with --vm");
 	} else
 		guessing = 1;
-	if ((s = open_all(o, in, errbuf)) == NULL)
+	if (in->data == NULL && clk_spec_used(o->clocks) &&
+	    (a->ck = clocks_prepare(o->clocks, files, nfiles, errbuf)) == NULL)
+		goto fail;
+	if ((s = open_all(o, in, a->ck, errbuf)) == NULL)
 		goto fail;
 	r = measure(a, s, guessing, "reading", errbuf);
 	if (r == MEASURE_AGAIN) {
@@ -918,10 +951,12 @@ run(const struct analysis_opts *o, const struct input *in, char *errbuf)
 		b->vm_first = b->vm_last = MT_NS_NONE;
 		b->vm = a->vm;
 		b->vm_found = a->vm_found;
+		b->ck = a->ck;
+		a->ck = NULL;
 		analysis_free(a);
 		a = b;
 		quiet.warn = NULL;
-		if ((s = open_all(&quiet, in, errbuf)) == NULL)
+		if ((s = open_all(&quiet, in, a->ck, errbuf)) == NULL)
 			goto fail;
 		r = measure(a, s, 0, "reading again", errbuf);
 	}
@@ -949,6 +984,7 @@ run(const struct analysis_opts *o, const struct input *in, char *errbuf)
 	}
 	srcset_free(s);
 	summarise(a);
+	clocks_summarise(a);
 	return a;
 fail:
 	srcset_free(s);
