@@ -136,4 +136,9 @@ clocks_vm_frame(struct analysis_clocks *ck, const struct pkt *p)
 }
 void clocks_summarise(struct analysis *a);
 
+/* report_clocks.c: "clocks" (null with one clock) and the
+ * interruption's host fields, for report_json.c. */
+json_t *report_clocks_json(const struct analysis *a);
+void report_clocks_interruption(const struct analysis *a, json_t *o);
+
 #endif /* MT_ANALYSIS_INT_H */

@@ -338,7 +338,7 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 			return MT_EXIT_USAGE;
 		}
 	} else {
-		if (c->nfiles == 0) {
+		if (c->nfiles == 0 && c->clk.nhosts == 0) {
 			snprintf(errbuf, MT_ERRBUF_SIZE, "no capture file given");
 			return MT_EXIT_USAGE;
 		}
