@@ -11,17 +11,14 @@
  * of hosts a and b, every matched frame gives d = ts_b - ts_a. A frame
  * that went from a to b has d = delay - theta, one that went back has
  * d = -delay - theta, theta being b's offset minus a's: so of the two
- * directions of an address pair, the one whose every d is above every
- * d of the other went a -> b (a pair where they overlap says nothing and
- * is counted as inconsistent). With d1 the smallest d from a to b and d2
- * the smallest -d from b to a, theta = (d2 - d1) / 2 give or take
+ * directions of an address pair, the one whose d are the larger (by
+ * median) went a -> b. With d1 the smallest d from a to b and d2 the
+ * smallest -d from b to a, theta = (d2 - d1) / 2 give or take
  * (d1 + d2) / 2, half the smallest round trip (RFC 5905 8). The minima
  * come from whichever frames crossed quickest, so queueing (the
  * migration filling the management link) raises only the frames that
- * queued. On long captures the same is done per window of CLK_WINDOW
- * and a line fitted through the windows' offsets (weighted by their
- * uncertainty, GSL) gives the drift, kept when it moves the offset by
- * more than the windows' typical uncertainty over the capture.
+ * queued. On long captures the lower edge of each direction's d, traced
+ * by the smallest d of each CLK_WINDOW, gives the drift (fit_drift).
  *
  * Large files are sampled by key (a key's low bits), so every capture
  * point keeps the same frames and matching still works: at most
@@ -31,14 +28,13 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_fit.h>
-#include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
 
-#include "base/htab.h"
 #include "input/clock.h"
 #include "input/framekey.h"
 #include "input/source.h"
@@ -517,11 +513,12 @@ join(const struct keys *a, const struct keys *b, struct matches *out)
 	return 0;
 }
 
-/* Per direction: the smallest and largest d. */
+/* One direction's matches: the smallest, median and largest d. */
 struct dstat {
-	mt_ns lo, hi;
+	uint32_t dir, rdir;
+	mt_ns lo, med, hi;
 	uint64_t n;
-	uint32_t rdir;		/* the direction back */
+	int cls;		/* 1: went a -> b, -1: b -> a, 0: not told */
 };
 
 /* One estimate of theta = b's offset - a's from matches m[0..n). */
@@ -529,54 +526,100 @@ struct est {
 	int ok;
 	mt_ns theta, u;
 	uint64_t pairs;
-	uint64_t inconsistent;	/* address pairs whose directions overlap */
+	uint64_t inconsistent;	/* address pairs it could not tell */
 };
 
 static int
-estimate(const struct match *m, size_t n, struct est *e)
+dir_d_cmp(const void *x, const void *y)
 {
-	struct htab *t = htab_new(sizeof(uint32_t), sizeof(struct dstat));
-	struct dstat *ds;
-	size_t it = 0;
+	const struct match *a = x, *b = y;
+
+	if (a->dir != b->dir)
+		return a->dir < b->dir ? -1 : 1;
+	return (a->d > b->d) - (a->d < b->d);
+}
+
+static const struct dstat *
+find_dir(const struct dstat *g, size_t ng, uint32_t dir)
+{
+	size_t lo = 0, hi = ng;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (g[mid].dir < dir)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ng && g[lo].dir == dir ? &g[lo] : NULL;
+}
+
+/*
+ * Which way each direction went: of an address pair's two directions,
+ * the one whose median d is the larger went a -> b (its d are delay -
+ * theta, the other's -delay - theta: apart by the two delays, however
+ * theta drifts meanwhile). The smallest d each way then give theta.
+ * With a drift r (theta = c + r * (t - t0)), each d is first moved by
+ * r * (t - t0), which leaves c. The directions, sorted by dir, are given
+ * back through *groups (the caller frees them) when groups is non-NULL.
+ */
+static int
+estimate(const struct match *m, size_t n, mt_ns t0, double r, struct est *e,
+    struct dstat **groups, size_t *ngroups)
+{
+	struct match *s = malloc((n > 0 ? n : 1) * sizeof(*s));
+	struct dstat *g = malloc((n > 0 ? n : 1) * sizeof(*g));
+	size_t ng = 0;
 	mt_ns d1 = INT64_MAX, d2 = INT64_MAX;
 
 	memset(e, 0, sizeof(*e));
-	if (t == NULL)
+	if (s == NULL || g == NULL) {
+		free(s);
+		free(g);
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		int created;
-
-		if ((ds = htab_put(t, &m[i].dir, &created)) == NULL) {
-			htab_free(t);
-			return -1;
-		}
-		if (created)
-			ds->rdir = m[i].rdir;
-		if (created || m[i].d < ds->lo)
-			ds->lo = m[i].d;
-		if (created || m[i].d > ds->hi)
-			ds->hi = m[i].d;
-		ds->n++;
 	}
-	while ((ds = htab_next(t, &it, NULL)) != NULL) {
-		const struct dstat *r;
+	memcpy(s, m, n * sizeof(*s));
+	if (r != 0)
+		for (size_t i = 0; i < n; i++)
+			s[i].d += (mt_ns)llround(r * (double)(s[i].t - t0));
+	qsort(s, n, sizeof(*s), dir_d_cmp);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
 
-		if ((r = htab_get(t, &ds->rdir)) == NULL || r == ds)
+		while (j < n && s[j].dir == s[i].dir)
+			j++;
+		g[ng++] = (struct dstat){ s[i].dir, s[i].rdir, s[i].d,
+		    s[i + (j - i) / 2].d, s[j - 1].d, j - i, 0 };
+		i = j;
+	}
+	for (size_t i = 0; i < ng; i++) {
+		struct dstat *x = &g[i];
+		const struct dstat *y = find_dir(g, ng, x->rdir);
+
+		if (y == NULL || y == x)
 			continue;	/* one way only: no direction to tell */
-		if (ds->lo >= r->hi) {
-			/* dir went a -> b */
-			if (ds->lo < d1)
-				d1 = ds->lo;
-			e->pairs += ds->n;
-		} else if (ds->hi <= r->lo) {
-			if (-ds->hi < d2)
-				d2 = -ds->hi;
-			e->pairs += ds->n;
+		if (x->med > y->med) {
+			x->cls = 1;
+			if (x->lo < d1)
+				d1 = x->lo;
+			e->pairs += x->n;
+		} else if (x->med < y->med) {
+			x->cls = -1;
+			if (-x->hi < d2)
+				d2 = -x->hi;
+			e->pairs += x->n;
 		} else
 			e->inconsistent++;
 	}
-	htab_free(t);
-	if (d1 == INT64_MAX || d2 == INT64_MAX)
+	free(s);
+	if (groups != NULL) {
+		*groups = g;
+		*ngroups = ng;
+	} else
+		free(g);
+	/* No way each, or a round trip below zero: nothing to tell. */
+	if (d1 == INT64_MAX || d2 == INT64_MAX || d1 + d2 < 0)
 		return 0;
 	e->ok = 1;
 	e->theta = (d2 - d1) / 2;
@@ -601,57 +644,82 @@ match_cmp(const void *x, const void *y)
 }
 
 /*
- * The drift, from one estimate per window: kept (l->r, l->c, l->u set)
- * when the line it gives moves the offset across the capture by more
- * than the windows' median uncertainty.
+ * The drift, on captures longer than CLK_DRIFT_SPAN: the smallest d of
+ * each CLK_WINDOW, each way, trace the lower edges of the two clouds of
+ * d, lines of slope -r (a -> b: delay - c - r * (t - t0)) and +r (b -> a,
+ * -d). A line fitted through each (GSL) gives r; the offset and its
+ * uncertainty are then estimated with the drift taken out. Kept (l set)
+ * when that uncertainty is below the estimate without drift, or when
+ * that one failed (a drift larger than the round trip blurs the two
+ * directions of a long capture together).
  */
-static void
+static int
 fit_drift(struct matches *ms, mt_ns t0, struct link *l)
 {
-	double x[CLK_MAX_WINDOWS], y[CLK_MAX_WINDOWS], w[CLK_MAX_WINDOWS],
-	    u[CLK_MAX_WINDOWS], us[CLK_MAX_WINDOWS];
-	double c0, c1, cov00, cov01, cov11, chisq, med, worst = 0;
-	size_t nw = 0, i = 0;
+	double *xa, *ya, *xb, *yb, c0, sa, sb, cov00, cov01, cov11, ss, r;
+	size_t na = 0, nb = 0, nw = 0, ng = 0, i = 0;
+	struct dstat *g = NULL;
+	struct est e;
 	mt_ns span;
 
+	if (ms->n < 2)
+		return 0;
 	qsort(ms->m, ms->n, sizeof(*ms->m), match_cmp);
 	span = ms->m[ms->n - 1].t - ms->m[0].t;
 	if (span < CLK_DRIFT_SPAN)
-		return;
-	while (i < ms->n && nw < CLK_MAX_WINDOWS) {
-		size_t j = i;
-		struct est e;
+		return 0;
+	if ((xa = malloc(4 * CLK_MAX_WINDOWS * sizeof(*xa))) == NULL)
+		return -1;
+	ya = xa + CLK_MAX_WINDOWS;
+	xb = ya + CLK_MAX_WINDOWS;
+	yb = xb + CLK_MAX_WINDOWS;
+	if (estimate(ms->m, ms->n, t0, 0, &e, &g, &ng) < 0) {
+		free(xa);
+		return -1;
+	}
+	while (i < ms->n && nw++ < CLK_MAX_WINDOWS) {
+		size_t j = i, ia = SIZE_MAX, ib = SIZE_MAX;
 
-		while (j < ms->n && ms->m[j].t - ms->m[i].t < CLK_WINDOW)
-			j++;
-		if (estimate(ms->m + i, j - i, &e) == 0 && e.ok) {
-			x[nw] = (double)(ms->m[i].t + (ms->m[j - 1].t -
-			    ms->m[i].t) / 2 - t0);
-			y[nw] = (double)e.theta;
-			u[nw] = us[nw] = e.u > 100 ? (double)e.u : 100.0;
-			w[nw] = 1.0 / (u[nw] * u[nw]);
-			nw++;
+		for (; j < ms->n && ms->m[j].t - ms->m[i].t < CLK_WINDOW; j++) {
+			const struct dstat *x = find_dir(g, ng, ms->m[j].dir);
+
+			if (x == NULL || x->cls == 0)
+				continue;
+			if (x->cls > 0 && (ia == SIZE_MAX || ms->m[j].d < ms->m[ia].d))
+				ia = j;
+			if (x->cls < 0 && (ib == SIZE_MAX || -ms->m[j].d < -ms->m[ib].d))
+				ib = j;
+		}
+		if (ia != SIZE_MAX) {
+			xa[na] = (double)(ms->m[ia].t - t0);
+			ya[na++] = (double)ms->m[ia].d;
+		}
+		if (ib != SIZE_MAX) {
+			xb[nb] = (double)(ms->m[ib].t - t0);
+			yb[nb++] = -(double)ms->m[ib].d;
 		}
 		i = j;
 	}
-	if (nw < 3 || gsl_fit_wlinear(x, 1, w, 1, y, 1, nw, &c0, &c1, &cov00,
-	    &cov01, &cov11, &chisq) != 0)
-		return;
-	gsl_sort(us, 1, nw);
-	med = gsl_stats_median_from_sorted_data(us, 1, nw);
-	if (!(c1 * (double)span > med || -c1 * (double)span > med))
-		return;
-	/* Bound: at each window the truth is within u of its estimate. */
-	for (i = 0; i < nw; i++) {
-		double dev = y[i] - (c0 + c1 * x[i]);
-		double b = (dev < 0 ? -dev : dev) + u[i];
-
-		if (b > worst)
-			worst = b;
+	free(g);
+	if (na < 3 || nb < 3 ||
+	    gsl_fit_linear(xa, 1, ya, 1, na, &c0, &sa, &cov00, &cov01, &cov11, &ss) != 0 ||
+	    gsl_fit_linear(xb, 1, yb, 1, nb, &c0, &sb, &cov00, &cov01, &cov11, &ss) != 0) {
+		free(xa);
+		return 0;
 	}
-	l->c = (mt_ns)(c0 < 0 ? c0 - 0.5 : c0 + 0.5);
-	l->r = c1;
-	l->u = (mt_ns)(worst + 0.5);
+	free(xa);
+	r = (sb - sa) / 2;
+	if (estimate(ms->m, ms->n, t0, r, &e, NULL, NULL) < 0)
+		return -1;
+	if (!e.ok || (l->ok && e.u >= l->u))
+		return 0;
+	l->ok = 1;
+	l->c = e.theta;
+	l->r = r;
+	l->u = e.u;
+	l->pairs = e.pairs;
+	l->inconsistent = e.inconsistent;
+	return 0;
 }
 
 /* ---- the tree ------------------------------------------------------- */
@@ -700,7 +768,7 @@ clk_estimate(const struct clk_plan *p, char *const *files, int nfiles,
 						snprintf(errbuf, MT_ERRBUF_SIZE, "out of memory");
 						goto out;
 					}
-			if (estimate(ms.m, ms.n, &e) < 0) {
+			if (estimate(ms.m, ms.n, t0, 0, &e, NULL, NULL) < 0) {
 				free(ms.m);
 				snprintf(errbuf, MT_ERRBUF_SIZE, "out of memory");
 				goto out;
@@ -711,8 +779,11 @@ clk_estimate(const struct clk_plan *p, char *const *files, int nfiles,
 			l->r = 0;
 			l->pairs = e.pairs;
 			l->inconsistent = e.inconsistent;
-			if (e.ok)
-				fit_drift(&ms, t0, l);
+			if (fit_drift(&ms, t0, l) < 0) {
+				free(ms.m);
+				snprintf(errbuf, MT_ERRBUF_SIZE, "out of memory");
+				goto out;
+			}
 			free(ms.m);
 			/* b -> a: the opposite */
 			link[b][a] = *l;
