@@ -579,7 +579,8 @@ estimate(const struct match *m, size_t n, mt_ns t0, double r, struct est *e,
 		free(g);
 		return -1;
 	}
-	memcpy(s, m, n * sizeof(*s));
+	if (n > 0)
+		memcpy(s, m, n * sizeof(*s));
 	if (r != 0)
 		for (size_t i = 0; i < n; i++)
 			s[i].d += (mt_ns)llround(r * (double)(s[i].t - t0));
