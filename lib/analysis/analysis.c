@@ -68,73 +68,6 @@ analysis_free(struct analysis *a)
 	free(a);
 }
 
-/*
- * What a run reads: capture files, or (analysis_run_mem) one capture held
- * in memory. Each pass opens the input afresh.
- */
-struct input {
-	char *const *files;
-	int nfiles;
-	const uint8_t *data;	/* non-NULL: one capture in memory */
-	size_t size;
-};
-
-static struct srcset *
-open_all(const struct analysis_opts *o, const struct input *in,
-    const struct analysis_clocks *ck, char *errbuf)
-{
-	struct srcset *s = srcset_new(o->warn, o->warn_ctx);
-	FILE *fp;
-
-	if (s == NULL) {
-		snprintf(errbuf, MT_ERRBUF_SIZE, "out of memory");
-		return NULL;
-	}
-	if (in->data != NULL) {
-		/*
-		 * A fresh FILE per pass: libpcap owns (and closes) it. "r"
-		 * never writes, so casting the const away is safe.
-		 */
-		fp = fmemopen((void *)(uintptr_t)in->data, in->size, "r");
-		if (fp == NULL) {
-			snprintf(errbuf, MT_ERRBUF_SIZE, "%s: cannot open "
-			    "(%s)", in->files[0], strerror(errno));
-			srcset_free(s);
-			return NULL;
-		}
-		/* The fuzzers' path: no thread per input. */
-		srcset_readahead(s, 0);
-		if (srcset_add_fp(s, in->files[0], fp, errbuf) < 0) {
-			srcset_free(s);
-			return NULL;
-		}
-		return s;
-	}
-	if (o->readahead >= 0)
-		srcset_readahead(s, o->readahead);
-	for (int i = 0; i < in->nfiles; i++)
-		if (srcset_add(s, in->files[i], errbuf) < 0) {
-			srcset_free(s);
-			return NULL;
-		}
-	if (ck != NULL && clocks_apply(ck, s, errbuf) < 0) {
-		srcset_free(s);
-		return NULL;
-	}
-	return s;
-}
-
-/* The first of s's captures that cannot be read a second time (standard
- * input, a pipe), or NULL. */
-static const char *
-read_once(const struct srcset *s, int nfiles)
-{
-	for (int i = 0; i < nfiles; i++)
-		if (srcset_stats(s, i)->once)
-			return srcset_stats(s, i)->path;
-	return NULL;
-}
-
 /* The progress line: only on a terminal, only after the first second. */
 struct progress {
 	int on;
@@ -892,7 +825,7 @@ summarise(struct analysis *a)
 }
 
 static struct analysis *
-run(const struct analysis_opts *o, const struct input *in, char *errbuf)
+run(const struct analysis_opts *o, const struct run_input *in, char *errbuf)
 {
 	struct analysis *a = calloc(1, sizeof(*a));
 	struct srcset *s = NULL;
@@ -922,7 +855,7 @@ run(const struct analysis_opts *o, const struct input *in, char *errbuf)
 	if (in->data == NULL && clk_spec_used(o->clocks) &&
 	    (a->ck = clocks_prepare(o->clocks, files, nfiles, errbuf)) == NULL)
 		goto fail;
-	if ((s = open_all(o, in, a->ck, errbuf)) == NULL)
+	if ((s = analysis_open(o, in, a->ck, errbuf)) == NULL)
 		goto fail;
 	r = measure(a, s, guessing, "reading", errbuf);
 	if (r == MEASURE_AGAIN) {
@@ -930,7 +863,7 @@ run(const struct analysis_opts *o, const struct input *in, char *errbuf)
 		 * first read said what there was to say about the files). */
 		struct analysis_opts quiet = *o;
 		struct analysis *b;
-		const char *pipe = read_once(s, nfiles);
+		const char *pipe = analysis_read_once(s, nfiles);
 
 		if (pipe != NULL) {
 			snprintf(errbuf, MT_ERRBUF_SIZE, "%s: a pipe is read "
@@ -956,7 +889,7 @@ run(const struct analysis_opts *o, const struct input *in, char *errbuf)
 		analysis_free(a);
 		a = b;
 		quiet.warn = NULL;
-		if ((s = open_all(&quiet, in, a->ck, errbuf)) == NULL)
+		if ((s = analysis_open(&quiet, in, a->ck, errbuf)) == NULL)
 			goto fail;
 		r = measure(a, s, 0, "reading again", errbuf);
 	}
@@ -996,7 +929,7 @@ struct analysis *
 analysis_run(const struct analysis_opts *o, char *const *files, int nfiles,
     char *errbuf)
 {
-	struct input in = { .files = files, .nfiles = nfiles };
+	struct run_input in = { .files = files, .nfiles = nfiles };
 
 	return run(o, &in, errbuf);
 }
@@ -1007,7 +940,7 @@ analysis_run_mem(const struct analysis_opts *o, const char *name,
 {
 	char *names[1] = { (char *)(uintptr_t)name };
 	/* fmemopen() of 0 bytes: any non-NULL pointer reads as empty. */
-	struct input in = { .files = names, .nfiles = 1,
+	struct run_input in = { .files = names, .nfiles = 1,
 	    .data = data != NULL ? data : (const uint8_t *)"", .size = size };
 
 	return run(o, &in, errbuf);

@@ -62,6 +62,24 @@ int clocks_apply(const struct analysis_clocks *ck, struct srcset *s,
     char *errbuf);
 void clocks_free(struct analysis_clocks *ck);
 
+/*
+ * What a run reads: capture files, or (analysis_run_mem) one capture held
+ * in memory. Each pass opens the input afresh.
+ */
+struct run_input {
+	char *const *files;
+	int nfiles;
+	const uint8_t *data;	/* non-NULL: one capture in memory */
+	size_t size;
+};
+
+/* open.c: the run's captures as a fresh set (each pass), on one clock
+ * when ck says how; NULL with errbuf set. */
+struct srcset *analysis_open(const struct analysis_opts *o,
+    const struct run_input *in, const struct analysis_clocks *ck,
+    char *errbuf);
+const char *analysis_read_once(const struct srcset *s, int nfiles);
+
 /* The VM's announces kept for the migrations: at most this many (five a
  * migration from QEMU; a flood of them must not grow memory). */
 #define ANALYSIS_MAX_ANNOUNCES	65536
