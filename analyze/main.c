@@ -140,7 +140,7 @@ main(int argc, char **argv)
 	struct analysis *a = NULL;
 	json_t *doc = NULL;
 	char errbuf[MT_ERRBUF_SIZE];
-	char **files;
+	char **files, **all = NULL;
 	int nfiles, status, explain;
 	struct stat st;
 
@@ -148,14 +148,17 @@ main(int argc, char **argv)
 	if ((status = cli_parse(argc, argv, &c, errbuf)) != 0) {
 		fprintf(stderr, "%s: %s\nTry '%s --help' for more information.\n",
 		    progname, errbuf, progname);
+		cli_free(&c);
 		return status;
 	}
 	if (c.help) {
 		cli_usage(stdout);
+		cli_free(&c);
 		return 0;
 	}
 	if (c.version) {
 		printf("%s %s\n", progname, PACKAGE_VERSION);
+		cli_free(&c);
 		return 0;
 	}
 	c.o.warn = warn_cb;
@@ -179,6 +182,15 @@ main(int argc, char **argv)
 			rd.js = NULL;
 		}
 		explain = 1;
+	}
+	if (clk_spec_used(&c.clk)) {
+		/* The files --host names are captures too. */
+		if ((all = clk_spec_files(&c.clk, files, nfiles, &nfiles)) == NULL) {
+			fprintf(stderr, "%s: out of memory\n", progname);
+			status = MT_EXIT_INPUT;
+			goto out;
+		}
+		files = all;
 	}
 	if ((status = load_jobstats(&c, &js)) != 0)
 		goto out;
@@ -249,5 +261,7 @@ out:
 	analysis_free(a);
 	jobstats_free(js);
 	rundir_close(&rd);
+	free(all);
+	cli_free(&c);
 	return status;
 }

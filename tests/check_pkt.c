@@ -514,6 +514,7 @@ START_TEST(en10mb_ipv4_tcp)
 	ck_assert_uint_eq(p.vlan_depth, 0);
 	ck_ipv4_ab(&p);
 	ck_assert_uint_eq(p.ip_proto, PKT_IPPROTO_TCP);
+	ck_assert_uint_eq(p.ip_id, 0x1234);
 	ck_assert_uint_eq(p.ip_len, 20 + 32 + 1448);
 	ck_assert_uint_eq(p.sport, 49152);
 	ck_assert_uint_eq(p.dport, 51000);

@@ -309,9 +309,9 @@ keys_are(const json_t *obj, const char *const *keys, const char *what)
 	    what, json_object_size(obj), n);
 }
 
-static const char *const TOP_KEYS[] = { "program", "inputs", "packets",
-    "first_ns", "last_ns", "vm", "interruption", "announce", "migration",
-    "migrations", "notes", NULL };
+static const char *const TOP_KEYS[] = { "program", "inputs", "clocks",
+    "packets", "first_ns", "last_ns", "vm", "interruption", "announce",
+    "migration", "migrations", "notes", NULL };
 static const char *const PROGRAM_KEYS[] = { "name", "version", NULL };
 static const char *const INPUT_KEYS[] = { "file", "link_type", "packets",
     "bytes", "first_ns", "last_ns", "truncated_headers", "invalid_headers",
@@ -320,7 +320,8 @@ static const char *const VM_KEYS[] = { "ip", "mac", "reason", NULL };
 static const char *const INT_KEYS[] = { "method", "chosen_by", "last_reply_before_ns",
     "first_reply_after_ns", "duration_s", "lost_probes", "lost_x_interval_s",
     "probe_interval_s", "min_gap_s", "probes_sent", "probes_answered", "probes_lost", "replies",
-    "gaps", "tcp_stall", NULL };
+    "gaps", "source_host", "source_last_frame_ns", "destination_host",
+    "destination_first_frame_ns", "tcp_stall", NULL };
 static const char *const GAP_KEYS[] = { "start_ns", "end_ns", "duration_s",
     "lost_probes", NULL };
 static const char *const STALL_KEYS[] = { "src", "sport", "dst", "dport",
@@ -416,6 +417,10 @@ all_keys(const json_t *doc)
 	json_array_foreach(get(doc, "inputs"), i, v)
 		keys_are(v, INPUT_KEYS, "inputs[]");
 	keys_are(get(doc, "vm"), VM_KEYS, "vm");
+	/* One clock (no --host): clocks and the hosts' view are null. */
+	ck_assert(json_is_null(get(doc, "clocks")));
+	ck_assert(json_is_null(get(doc, "interruption.source_last_frame_ns")));
+	ck_assert(json_is_null(get(doc, "interruption.destination_first_frame_ns")));
 	keys_are(get(doc, "interruption"), INT_KEYS, "interruption");
 	json_array_foreach(get(doc, "interruption.gaps"), i, v)
 		keys_are(v, GAP_KEYS, "interruption.gaps[]");

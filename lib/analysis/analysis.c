@@ -19,6 +19,7 @@
 
 #include "analysis/analysis.h"
 #include "analysis/analysis_int.h"
+#include "input/dedup.h"
 
 void
 analysis_opts_init(struct analysis_opts *o)
@@ -57,6 +58,8 @@ analysis_free(struct analysis *a)
 	free(a->dirs);
 	free(a->migs);
 	free(a->vm_ann);
+	free(a->copies);
+	clocks_free(a->ck);
 	for (size_t i = 0; i < a->nnotes; i++)
 		free(a->notes[i]);
 	free(a->notes);
@@ -64,68 +67,6 @@ analysis_free(struct analysis *a)
 		free(a->inputs[i].path);
 	free(a->inputs);
 	free(a);
-}
-
-/*
- * What a run reads: capture files, or (analysis_run_mem) one capture held
- * in memory. Each pass opens the input afresh.
- */
-struct input {
-	char *const *files;
-	int nfiles;
-	const uint8_t *data;	/* non-NULL: one capture in memory */
-	size_t size;
-};
-
-static struct srcset *
-open_all(const struct analysis_opts *o, const struct input *in, char *errbuf)
-{
-	struct srcset *s = srcset_new(o->warn, o->warn_ctx);
-	FILE *fp;
-
-	if (s == NULL) {
-		snprintf(errbuf, MT_ERRBUF_SIZE, "out of memory");
-		return NULL;
-	}
-	if (in->data != NULL) {
-		/*
-		 * A fresh FILE per pass: libpcap owns (and closes) it. "r"
-		 * never writes, so casting the const away is safe.
-		 */
-		fp = fmemopen((void *)(uintptr_t)in->data, in->size, "r");
-		if (fp == NULL) {
-			snprintf(errbuf, MT_ERRBUF_SIZE, "%s: cannot open "
-			    "(%s)", in->files[0], strerror(errno));
-			srcset_free(s);
-			return NULL;
-		}
-		/* The fuzzers' path: no thread per input. */
-		srcset_readahead(s, 0);
-		if (srcset_add_fp(s, in->files[0], fp, errbuf) < 0) {
-			srcset_free(s);
-			return NULL;
-		}
-		return s;
-	}
-	if (o->readahead >= 0)
-		srcset_readahead(s, o->readahead);
-	for (int i = 0; i < in->nfiles; i++)
-		if (srcset_add(s, in->files[i], errbuf) < 0) {
-			srcset_free(s);
-			return NULL;
-		}
-	return s;
-}
-
-/* The first of s's captures that cannot be read a second time (standard
- * input, a pipe), or NULL. */
-static const char *
-read_once(const struct srcset *s, int nfiles)
-{
-	for (int i = 0; i < nfiles; i++)
-		if (srcset_stats(s, i)->once)
-			return srcset_stats(s, i)->path;
-	return NULL;
 }
 
 /* The progress line: only on a terminal, only after the first second. */
@@ -394,6 +335,8 @@ measure_pkt(struct analysis *a, struct pass *ps, const struct pkt *p)
 				overlay_to_vm(a->ov, p);
 		}
 		if (is_vm_frame(a, p)) {
+			if (a->ck != NULL)
+				clocks_vm_frame(a->ck, p);
 			if (ps->last_vm != MT_NS_NONE && p->ts - ps->last_vm >
 			    a->silence_end - a->silence_start) {
 				a->silence_start = ps->last_vm;
@@ -432,8 +375,9 @@ measure(struct analysis *a, struct srcset *s, int guessing, const char *what,
 	struct pass ps;
 	struct progress pr;
 	const struct pkt *p;
+	struct dedup *dd = NULL;
 	uint64_t n = 0;
-	int r;
+	int r, nf = srcset_count(s);
 
 	memset(&ps, 0, sizeof(ps));
 	ps.guessing = guessing;
@@ -444,7 +388,13 @@ measure(struct analysis *a, struct srcset *s, int guessing, const char *what,
 		ps.vf = vmfind_new();
 	if (guessing)
 		ps.kept = mt_big_alloc(SPEC_KEEP * sizeof(*ps.kept));
+	/* Several files: a frame two capture points share is counted once. */
+	if (nf > 1) {
+		dd = dedup_new();
+		a->copies = calloc((size_t)nf, sizeof(*a->copies));
+	}
 	if (ps.ann == NULL || a->tl == NULL ||
+	    (nf > 1 && (dd == NULL || a->copies == NULL)) ||
 	    ((guessing || !a->vm_found || !a->vm.have_mac) && ps.vf == NULL) ||
 	    (guessing && ps.kept == NULL) ||
 	    (!guessing && pass_start(a, &ps) < 0)) {
@@ -453,10 +403,22 @@ measure(struct analysis *a, struct srcset *s, int guessing, const char *what,
 		goto out;
 	}
 	a->silence_start = a->silence_end = MT_NS_NONE;
+	if (a->ck != NULL)
+		memset(a->ck->vm_n, 0, sizeof(a->ck->vm_n));
 	progress_init(&pr, a->o.progress, what);
 	while ((r = srcset_next(s, &p, errbuf)) == 1) {
 		if (a->o.vni_given && !in_vni(a, p))
 			continue;
+		if (dd != NULL) {
+			int c = dedup_copy(dd, p);
+
+			if (c < 0)
+				goto oom;
+			if (c) {
+				a->copies[p->src]++;
+				continue;
+			}
+		}
 		if (guessing) {
 			if (vmfind_add(ps.vf, p) < 0)
 				goto oom;
@@ -539,6 +501,7 @@ oom:
 	r = -1;
 out:
 	mt_big_free(ps.kept, SPEC_KEEP * sizeof(*ps.kept));
+	dedup_free(dd);
 	vmfind_free(ps.vf);
 	tcpflow_free(ps.tf);
 	announce_free(ps.ann);
@@ -892,7 +855,7 @@ summarise(struct analysis *a)
 }
 
 static struct analysis *
-run(const struct analysis_opts *o, const struct input *in, char *errbuf)
+run(const struct analysis_opts *o, const struct run_input *in, char *errbuf)
 {
 	struct analysis *a = calloc(1, sizeof(*a));
 	struct srcset *s = NULL;
@@ -920,7 +883,10 @@ run(const struct analysis_opts *o, const struct input *in, char *errbuf)
 	} else
 		guessing = 1;
 	pkt_vxlan_port(o->vxlan_port);
-	if ((s = open_all(o, in, errbuf)) == NULL)
+	if (in->data == NULL && clk_spec_used(o->clocks) &&
+	    (a->ck = clocks_prepare(o->clocks, files, nfiles, errbuf)) == NULL)
+		goto fail;
+	if ((s = analysis_open(o, in, a->ck, errbuf)) == NULL)
 		goto fail;
 	r = measure(a, s, guessing, "reading", errbuf);
 	if (r == MEASURE_AGAIN) {
@@ -928,7 +894,7 @@ run(const struct analysis_opts *o, const struct input *in, char *errbuf)
 		 * first read said what there was to say about the files). */
 		struct analysis_opts quiet = *o;
 		struct analysis *b;
-		const char *pipe = read_once(s, nfiles);
+		const char *pipe = analysis_read_once(s, nfiles);
 
 		if (pipe != NULL) {
 			snprintf(errbuf, MT_ERRBUF_SIZE, "%s: a pipe is read "
@@ -949,10 +915,12 @@ run(const struct analysis_opts *o, const struct input *in, char *errbuf)
 		b->vm_first = b->vm_last = MT_NS_NONE;
 		b->vm = a->vm;
 		b->vm_found = a->vm_found;
+		b->ck = a->ck;
+		a->ck = NULL;
 		analysis_free(a);
 		a = b;
 		quiet.warn = NULL;
-		if ((s = open_all(&quiet, in, errbuf)) == NULL)
+		if ((s = analysis_open(&quiet, in, a->ck, errbuf)) == NULL)
 			goto fail;
 		r = measure(a, s, 0, "reading again", errbuf);
 	}
@@ -986,6 +954,7 @@ run(const struct analysis_opts *o, const struct input *in, char *errbuf)
 	}
 	srcset_free(s);
 	summarise(a);
+	clocks_summarise(a);
 	return a;
 fail:
 	srcset_free(s);
@@ -997,7 +966,7 @@ struct analysis *
 analysis_run(const struct analysis_opts *o, char *const *files, int nfiles,
     char *errbuf)
 {
-	struct input in = { .files = files, .nfiles = nfiles };
+	struct run_input in = { .files = files, .nfiles = nfiles };
 
 	return run(o, &in, errbuf);
 }
@@ -1008,7 +977,7 @@ analysis_run_mem(const struct analysis_opts *o, const char *name,
 {
 	char *names[1] = { (char *)(uintptr_t)name };
 	/* fmemopen() of 0 bytes: any non-NULL pointer reads as empty. */
-	struct input in = { .files = names, .nfiles = 1,
+	struct run_input in = { .files = names, .nfiles = 1,
 	    .data = data != NULL ? data : (const uint8_t *)"", .size = size };
 
 	return run(o, &in, errbuf);

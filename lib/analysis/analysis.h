@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "base/mt.h"
+#include "input/clock.h"
 
 /* Exit codes of migtrace-analyze (documented in migtrace-analyze(1)). */
 #define MT_EXIT_OK		0
@@ -39,6 +40,8 @@ struct analysis_opts {
 	int progress;			/* progress line on stderr */
 	int readahead;			/* -1: a reader thread per file when
 					   more than one CPU (srcset); 0: none */
+	const struct clk_spec *clocks;	/* --host, --clock-ref, --clock-offset;
+					   NULL or empty: one clock */
 	mt_warn_fn warn;		/* warnings (one line each) */
 	void *warn_ctx;
 	/* Tunnels (lib/input/decap.h) */

@@ -42,6 +42,45 @@ struct migration {
 					 * gap, or MT_NS_NONE */
 };
 
+/*
+ * Several hosts, one clock (lib/input/clock.h): each file's clock, and
+ * the VM's frames as each host's capture points gave them first.
+ */
+struct analysis_clocks {
+	struct clk_plan plan;
+	struct clk_result *res;		/* per file */
+	mt_ns vm_first[CLK_MAX_HOSTS + 1], vm_last[CLK_MAX_HOSTS + 1];
+	uint64_t vm_n[CLK_MAX_HOSTS + 1];
+	int src_host, dst_host;		/* -1: not told */
+	mt_ns src_last, dst_first;	/* the VM's last frame leaving the
+					 * source host, first leaving the
+					 * destination; MT_NS_NONE */
+};
+
+struct analysis_clocks *clocks_prepare(const struct clk_spec *spec,
+    char *const *files, int nfiles, char *errbuf);
+int clocks_apply(const struct analysis_clocks *ck, struct srcset *s,
+    char *errbuf);
+void clocks_free(struct analysis_clocks *ck);
+
+/*
+ * What a run reads: capture files, or (analysis_run_mem) one capture held
+ * in memory. Each pass opens the input afresh.
+ */
+struct run_input {
+	char *const *files;
+	int nfiles;
+	const uint8_t *data;	/* non-NULL: one capture in memory */
+	size_t size;
+};
+
+/* open.c: the run's captures as a fresh set (each pass), on one clock
+ * when ck says how; NULL with errbuf set. */
+struct srcset *analysis_open(const struct analysis_opts *o,
+    const struct run_input *in, const struct analysis_clocks *ck,
+    char *errbuf);
+const char *analysis_read_once(const struct srcset *s, int nfiles);
+
 /* The VM's announces kept for the migrations: at most this many (five a
  * migration from QEMU; a flood of them must not grow memory). */
 #define ANALYSIS_MAX_ANNOUNCES	65536
@@ -50,6 +89,9 @@ struct analysis {
 	struct analysis_opts o;
 	struct analysis_input *inputs;
 	int nfiles;
+	uint64_t *copies;		/* per file: frames another capture
+					 * point gave first (input/dedup.h) */
+	struct analysis_clocks *ck;	/* NULL: one clock */
 	uint64_t packets;
 	mt_ns first_ts, last_ts;
 
@@ -104,5 +146,22 @@ struct analysis {
 
 void analysis_note(struct analysis *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* clocks.c: a frame of the VM (kept), and the figures after the read. */
+static inline void
+clocks_vm_frame(struct analysis_clocks *ck, const struct pkt *p)
+{
+	int h = ck->plan.host_of[p->src];
+
+	if (ck->vm_n[h]++ == 0)
+		ck->vm_first[h] = p->ts;
+	ck->vm_last[h] = p->ts;
+}
+void clocks_summarise(struct analysis *a);
+
+/* report_clocks.c: "clocks" (null with one clock) and the
+ * interruption's host fields, for report_json.c. */
+json_t *report_clocks_json(const struct analysis *a);
+void report_clocks_interruption(const struct analysis *a, json_t *o);
 
 #endif /* MT_ANALYSIS_INT_H */

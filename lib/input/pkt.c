@@ -191,6 +191,7 @@ clear_record(struct pkt *out)
 	out->ip_src = zaddr;
 	out->ip_dst = zaddr;
 	out->ip_proto = 0;
+	out->ip_id = 0;
 	out->ip_len = 0;
 	out->sport = out->dport = 0;
 	out->tcp_seq = out->tcp_ack = 0;
@@ -387,7 +388,7 @@ static int
 decode_ipv4(struct bytes *b, struct pkt *out)
 {
 	uint8_t vhl, proto;
-	uint16_t tot16, frag;
+	uint16_t tot16, id, frag;
 	uint32_t hl, tot;
 	int64_t t;
 
@@ -401,6 +402,7 @@ decode_ipv4(struct bytes *b, struct pkt *out)
 	if (!bytes_have(b, 0, 20))
 		return PKT_TRUNCATED;
 	(void)get_be16(b, 2, &tot16);
+	(void)get_be16(b, 4, &id);
 	(void)get_be16(b, 6, &frag);
 	(void)get_u8(b, 9, &proto);
 	if ((t = wire_check(b, tot16, 0, out)) < 0)
@@ -412,6 +414,7 @@ decode_ipv4(struct bytes *b, struct pkt *out)
 	(void)get_bytes(b, 12, out->ip_src.a, 4);
 	(void)get_bytes(b, 16, out->ip_dst.a, 4);
 	out->ip_proto = proto;
+	out->ip_id = id;
 	out->ip_len = tot;
 	out->layers |= PKT_L_IP;
 	if (bytes_skip(b, hl) < 0)

@@ -101,6 +101,7 @@ struct pkt {
 	/* IP */
 	struct mt_addr ip_src, ip_dst;
 	uint8_t ip_proto;	/* after IPv6 extension headers */
+	uint16_t ip_id;		/* IPv4 identification; 0 for IPv6 */
 	uint32_t ip_len;	/* IP total length on the wire (header + payload) */
 
 	/* TCP / UDP */

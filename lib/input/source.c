@@ -456,6 +456,30 @@ srcset_next(struct srcset *s, const struct pkt **outp, char *errbuf)
 	return 1;
 }
 
+int
+srcset_set_clock(struct srcset *s, int i, mt_ns offset, double drift,
+    mt_ns t0, char *errbuf)
+{
+	struct srcfile *f = s->f[i];
+
+	f->off = offset;
+	f->drift = drift;
+	f->t0 = t0;
+	/* The first record, read by srcset_add(), moves too. */
+	if (!s->started && f->pend.data != NULL) {
+		if (reclock(f, &f->pend.ts) < 0) {
+			snprintf(errbuf, MT_ERRBUF_SIZE, "%s: timestamps out of "
+			    "range with a clock offset of %" PRId64 " ns",
+			    f->path, offset);
+			return -1;
+		}
+		f->ts = f->pend.ts;
+	}
+	for (int k = s->hn / 2; k >= 0; k--)
+		heap_down(s, k);
+	return 0;
+}
+
 void
 srcset_progress(const struct srcset *s, uint64_t *done, uint64_t *total)
 {

@@ -73,6 +73,15 @@ int srcset_add(struct srcset *s, const char *path, char *errbuf);
  */
 int srcset_add_fp(struct srcset *s, const char *name, FILE *fp, char *errbuf);
 
+/*
+ * Put file i's timestamps on another clock: each record's ts becomes
+ * ts + offset + drift * (ts - t0) (lib/input/clock.h measures them).
+ * Call after srcset_add() and before the first srcset_next(). Return 0,
+ * or -1 with errbuf set when the timestamps leave the int64 range.
+ */
+int srcset_set_clock(struct srcset *s, int i, mt_ns offset, double drift,
+    mt_ns t0, char *errbuf);
+
 /* Number of files added. */
 int srcset_count(const struct srcset *s);
 

@@ -9,6 +9,7 @@
 #define MT_SOURCE_INT_H
 
 #include <inttypes.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -97,6 +98,9 @@ struct srcfile {
 	struct streammem mem;	/* its stream's, freed after pcap_close() */
 	int dlt;
 	int src;		/* = idx */
+	/* Its clock (srcset_set_clock): ts + off + drift * (ts - t0). */
+	mt_ns off, t0;
+	double drift;
 	/* The last record libpcap gave, in its buffer; data NULL once used. */
 	struct {
 		mt_ns ts;
@@ -173,6 +177,18 @@ void src_readers_stop(struct srcset *s);
 int src_ring_wait(struct srcfile *f);
 uint64_t src_file_pos(const struct srcfile *f);
 
+/* Put *ts on the reference clock (srcset_set_clock): 0, or -1 if it
+ * leaves int64 nanoseconds. */
+static inline int
+reclock(const struct srcfile *f, mt_ns *ts)
+{
+	mt_ns v = f->off;
+
+	if (f->drift != 0)
+		v += (mt_ns)llround(f->drift * (double)(*ts - f->t0));
+	return __builtin_add_overflow(*ts, v, ts) ? -1 : 0;
+}
+
 /*
  * libpcap gave record h, data: make it f's pending one. Return 1, or -1
  * with f->err (without the path) filled in when it is damaged.
@@ -203,6 +219,12 @@ take_record(struct srcfile *f, const struct pcap_pkthdr *h,
 		return -1;
 	}
 	f->pend.ts = (mt_ns)sec * MT_NS_PER_S + frac;
+	if (__builtin_expect(f->off != 0 || f->drift != 0, 0) &&
+	    reclock(f, &f->pend.ts) < 0) {
+		snprintf(f->err, sizeof(f->err), "record %" PRIu64 ": timestamp "
+		    "out of range with its clock offset", f->nread + 1);
+		return -1;
+	}
 	f->pend.len = len;
 	f->pend.caplen = caplen;
 	f->pend.data = data;

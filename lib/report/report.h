@@ -29,6 +29,10 @@ json_t *analysis_to_json(const struct analysis *a);
  */
 void report_write_text(const json_t *doc, FILE *f);
 
+/* The Clocks table (report_clocks.c), from the document's "clocks":
+ * nothing when it is null (one clock). */
+void report_clocks_text(const json_t *doc, FILE *f);
+
 /* The CSV timeline: a header line, then one line per time bin. */
 void report_write_csv(const struct analysis *a, FILE *f);
 

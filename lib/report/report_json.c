@@ -115,6 +115,7 @@ interruption_json(const struct analysis *a)
 		    "lost_probes", (json_int_t)g->lost));
 	}
 	json_object_set_new(o, "gaps", gaps);
+	report_clocks_interruption(a, o);
 	if (a->stall != NULL) {
 		char s[64], d[64];
 		json_object_set_new(o, "tcp_stall", json_pack("{s:s, s:i, s:s, s:i, s:I, s:I, s:o, s:I}",
@@ -241,6 +242,7 @@ analysis_to_json(const struct analysis *a)
 	json_object_set_new(doc, "program", json_pack("{s:s, s:s}",
 	    "name", "migtrace-analyze", "version", PACKAGE_VERSION));
 	json_object_set_new(doc, "inputs", inputs_json(a));
+	json_object_set_new(doc, "clocks", report_clocks_json(a));
 	json_object_set_new(doc, "packets", j_u64(a->packets));
 	json_object_set_new(doc, "first_ns", j_ns(a->first_ts));
 	json_object_set_new(doc, "last_ns", j_ns(a->last_ts));

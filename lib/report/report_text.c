@@ -392,6 +392,7 @@ void
 report_write_text(const json_t *doc, FILE *f)
 {
 	text_inputs(doc, f);
+	report_clocks_text(doc, f);
 	text_vm(doc, f);
 	text_interruption(doc, f);
 	text_announce(doc, f);

@@ -37,6 +37,13 @@ cli_usage(FILE *f)
 "  --vni N              only frames out of tunnels with this VXLAN or Geneve\n"
 "                       VNI, GRE key or ERSPAN session\n"
 "\n"
+"Several hosts, one clock (offsets measured from the frames they share):\n"
+"  --host NAME=FILE[,FILE...]  captures one host stamped (repeatable)\n"
+"  --clock-ref NAME     the clock the report is on (default: the host of\n"
+"                       the files no --host names)\n"
+"  --clock-offset FILE=DURATION  add DURATION (signed) to FILE's timestamps\n"
+"                       instead of measuring it\n"
+"\n"
 "Job statistics (split the downtime, crosscheck, pre-copy model):\n"
 "  --jobstats FILE      virsh domjobinfo --completed text (default or\n"
 "                       --rawstats), or jobstats.json from migtrace-capture\n"
@@ -139,6 +146,7 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 		OPT_MAX_INTERRUPTION,
 		OPT_QEMU_TRACE,
 		OPT_VXLAN_PORT, OPT_VNI,
+		OPT_HOST, OPT_CLOCK_REF, OPT_CLOCK_OFFSET,
 	};
 	static const struct option longopts[] = {
 		{ "vm", required_argument, NULL, OPT_VM },
@@ -160,6 +168,9 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 		{ "response", required_argument, NULL, OPT_RESPONSE },
 		{ "baseline", required_argument, NULL, OPT_BASELINE },
 		{ "qemu-trace", required_argument, NULL, OPT_QEMU_TRACE },
+		{ "host", required_argument, NULL, OPT_HOST },
+		{ "clock-ref", required_argument, NULL, OPT_CLOCK_REF },
+		{ "clock-offset", required_argument, NULL, OPT_CLOCK_OFFSET },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -280,6 +291,18 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 			}
 			c->qemu_traces[c->nqemu_traces++] = optarg;
 			break;
+		case OPT_HOST:
+			if (clk_spec_host(&c->clk, optarg, errbuf) < 0)
+				return MT_EXIT_USAGE;
+			break;
+		case OPT_CLOCK_REF:
+			if (clk_spec_ref(&c->clk, optarg, errbuf) < 0)
+				return MT_EXIT_USAGE;
+			break;
+		case OPT_CLOCK_OFFSET:
+			if (clk_spec_offset(&c->clk, optarg, errbuf) < 0)
+				return MT_EXIT_USAGE;
+			break;
 		case 'j':
 			n = strtol(optarg, &end, 10);
 			if (end == optarg || *end != '\0' || n < 0 || n > 256)
@@ -319,10 +342,18 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 	}
 	c->files = argv + optind;
 	c->nfiles = argc - optind;
+	if (clk_spec_used(&c->clk))
+		c->o.clocks = &c->clk;
 	if (c->experiment != NULL) {
 		if (c->max_interruption > 0) {
 			snprintf(errbuf, MT_ERRBUF_SIZE, "--max-interruption "
 			    "checks one run, not an experiment");
+			return MT_EXIT_USAGE;
+		}
+		if (clk_spec_used(&c->clk)) {
+			snprintf(errbuf, MT_ERRBUF_SIZE, "--host, --clock-ref and "
+			    "--clock-offset go with one run's captures, not "
+			    "--experiment");
 			return MT_EXIT_USAGE;
 		}
 		if (c->nfiles > 0) {
@@ -337,7 +368,7 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 			return MT_EXIT_USAGE;
 		}
 	} else {
-		if (c->nfiles == 0) {
+		if (c->nfiles == 0 && c->clk.nhosts == 0) {
 			snprintf(errbuf, MT_ERRBUF_SIZE, "no capture file given");
 			return MT_EXIT_USAGE;
 		}
@@ -361,4 +392,13 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 		return MT_EXIT_USAGE;
 	}
 	return 0;
+}
+
+void
+cli_free(struct cli *c)
+{
+	if (c == NULL)
+		return;
+	clk_spec_free(&c->clk);
+	c->o.clocks = NULL;
 }

@@ -32,6 +32,8 @@ struct cli {
 	int help, version;
 	char **files;			/* the operands (argv's strings) */
 	int nfiles;
+	struct clk_spec clk;		/* --host, --clock-ref, --clock-offset;
+					   o.clocks points here when used */
 };
 
 /*
@@ -40,6 +42,10 @@ struct cli {
  * Resets getopt's state, so it can be called more than once.
  */
 int cli_parse(int argc, char **argv, struct cli *c, char *errbuf);
+
+/* Free what cli_parse() allocated (the clock spec); c stays usable
+ * apart from o.clocks. NULL is fine. Call before parsing into c again. */
+void cli_free(struct cli *c);
 
 /* The --help text. */
 void cli_usage(FILE *f);

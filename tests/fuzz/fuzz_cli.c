@@ -35,6 +35,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	argv[argc] = NULL;
 	(void)cli_parse(argc, argv, &c, errbuf);
+	cli_free(&c);
 	free(buf);
 	return 0;
 }
