@@ -328,8 +328,9 @@ static const char *const STALL_KEYS[] = { "src", "sport", "dst", "dport",
 static const char *const ANN_KEYS[] = { "first_ns", "count", "rarp", "garp",
     "mac", "to_first_reply_s", NULL };
 static const char *const MIG_KEYS[] = { "flows", "bytes", "first_data_ns",
-    "last_data_ns", "duration_s", "mean_bps", "peak_bps", "bin_s",
-    "retransmissions", "zero_windows", "link_bps", "utilisation",
+    "last_data_ns", "duration_s", "mean_bps", "peak_bps", "wire_mean_bps",
+    "wire_peak_bps", "bin_s", "retransmissions", "zero_windows", "link_bps",
+    "utilisation",
     "bottleneck", "bins_at_90pct", "bins_inside", "streams", NULL };
 static const char *const MIGS_KEYS[] = { "first_data_ns", "last_data_ns",
     "duration_s", "streams", "bytes", "mean_bps", "peak_bps",

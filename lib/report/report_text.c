@@ -320,16 +320,28 @@ text_migration(const json_t *doc, FILE *f)
 	fprintf(f, "  first data            %s\n", clock_str(first, b1, sizeof(b1)));
 	fprintf(f, "  last data             %s\n", clock_str(last, b1, sizeof(b1)));
 	fprintf(f, "  duration              %.3f s\n", (double)(last - first) / 1e9);
-	fprintf(f, "  throughput            mean %s, peak %s (%.0f ms bins)\n",
+	fprintf(f, "  payload               mean %s, peak %s (%.0f ms bins)\n",
 	    rate_str(num(mig, "mean_bps"), b1, sizeof(b1)),
 	    rate_str(num(mig, "peak_bps"), b2, sizeof(b2)),
 	    ms(dur(mig, "bin_s")));
+	fprintf(f, "  on the wire           mean %s, peak %s (Ethernet frames)\n",
+	    rate_str(num(mig, "wire_mean_bps"), b1, sizeof(b1)),
+	    rate_str(num(mig, "wire_peak_bps"), b2, sizeof(b2)));
 	fprintf(f, "  retransmissions       %llu\n", count(mig, "retransmissions"));
 	fprintf(f, "  zero windows          %llu\n", count(mig, "zero_windows"));
 	if (has(mig, "link_bps")) {
-		fprintf(f, "  link                  %s, utilisation %.1f%%\n",
+		fprintf(f, "  link                  %s, utilisation %.1f%% (wire rate)\n",
 		    rate_str(num(mig, "link_bps"), b1, sizeof(b1)),
 		    100 * num(mig, "utilisation"));
+		if (num(mig, "mean_bps") > num(mig, "link_bps") ||
+		    num(mig, "peak_bps") > num(mig, "link_bps") ||
+		    num(mig, "wire_mean_bps") > num(mig, "link_bps") ||
+		    num(mig, "wire_peak_bps") > num(mig, "link_bps"))
+			fprintf(f, "  above the link        a rate above the link's: "
+			    "frames are timed when captured, in bursts, so a "
+			    "bin can hold some sent in the one before; a mean "
+			    "runs from first to last data, leaving out the last "
+			    "segment's own time\n");
 		fprintf(f, "  bottleneck            %s (>= 90%% of the link in %llu of %llu bins)\n",
 		    json_is_true(json_object_get(mig, "bottleneck")) ?
 		    "yes: the link limited the migration" :
