@@ -23,6 +23,8 @@
 #include "runs/rundir.h"
 
 static const char *progname = "migtrace-analyze";
+/* The text report's clock: UTC, or local time with --local-time. */
+static unsigned text_flags;
 
 /* JSON reals: 15 significant digits print 0.3 as 0.3, not 0.29999999999999999. */
 #define JSON_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(15))
@@ -44,7 +46,7 @@ write_report(const struct analysis *a, const json_t *doc, enum cli_format fmt,
 	} else if (fmt == CLI_CSV)
 		report_write_csv(a, f);
 	else
-		report_write_text(doc, f);
+		report_write_text(doc, text_flags, f);
 }
 
 /* Write DIR/name; one error line on failure. */
@@ -162,6 +164,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	c.o.warn = warn_cb;
+	if (c.local_time)
+		text_flags |= REPORT_LOCAL_TIME;
 	if (c.experiment != NULL)
 		return run_experiment(&c);
 

@@ -329,8 +329,9 @@ static const char *const STALL_KEYS[] = { "src", "sport", "dst", "dport",
 static const char *const ANN_KEYS[] = { "first_ns", "count", "rarp", "garp",
     "mac", "to_first_reply_s", NULL };
 static const char *const MIG_KEYS[] = { "flows", "bytes", "first_data_ns",
-    "last_data_ns", "duration_s", "mean_bps", "peak_bps", "bin_s",
-    "retransmissions", "zero_windows", "link_bps", "utilisation",
+    "last_data_ns", "duration_s", "mean_bps", "peak_bps", "wire_mean_bps",
+    "wire_peak_bps", "bin_s", "retransmissions", "zero_windows", "link_bps",
+    "utilisation",
     "bottleneck", "bins_at_90pct", "bins_inside", "streams", NULL };
 static const char *const MIGS_KEYS[] = { "first_data_ns", "last_data_ns",
     "duration_s", "streams", "bytes", "mean_bps", "peak_bps",
@@ -1048,12 +1049,12 @@ START_TEST(csv_and_text)
 	buf = NULL;
 	f = open_memstream(&buf, &len);
 	doc = analysis_to_json(a);
-	report_write_text(doc, f);
+	report_write_text(doc, 0, f);
 	json_decref(doc);
 	fclose(f);
 	ck_assert_ptr_nonnull(strstr(buf, "  method                icmp-echo, the gap holding the first announce\n"));
-	ck_assert_ptr_nonnull(strstr(buf, "  last reply before     2026-01-01 00:00:00.995500000\n"));
-	ck_assert_ptr_nonnull(strstr(buf, "  first reply after     2026-01-01 00:00:01.305500000\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "  last reply before     2026-01-01 00:00:00.995500000Z\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "  first reply after     2026-01-01 00:00:01.305500000Z\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "  duration              310.000000 ms"));
 	ck_assert_ptr_nonnull(strstr(buf, "  lost probes           30\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "  bytes                 1448000\n"));

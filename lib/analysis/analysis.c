@@ -558,7 +558,8 @@ bin_at(const struct analysis *a, size_t i, int *lost)
  * many of those ran at 90% of the link or more.
  */
 struct span {
-	double peak_bps;
+	double peak_bps;		/* payload, the busiest bin */
+	double wire_peak_bps;		/* Ethernet frames, the busiest bin */
 	uint64_t frame_bytes;
 	size_t inside, full;
 };
@@ -581,6 +582,9 @@ span_of(const struct analysis *a, mt_ns first, mt_ns last, struct span *sp,
 
 		if (bps > sp->peak_bps)
 			sp->peak_bps = bps;
+		if ((double)b->stream_frame_bytes * 8 / bin_s > sp->wire_peak_bps)
+			sp->wire_peak_bps = (double)b->stream_frame_bytes * 8 /
+			    bin_s;
 		sp->frame_bytes += b->stream_frame_bytes;
 		if (a->o.link_bps <= 0 || bs < first || bs + w > last)
 			continue;
@@ -811,6 +815,10 @@ summarise(struct analysis *a)
 		struct span sp;
 		span_of(a, a->mig_first, a->mig_last, &sp, &lost);
 		a->mig_peak_bps = sp.peak_bps;
+		a->mig_wire_peak_bps = sp.wire_peak_bps;
+		if (a->mig_last > a->mig_first)
+			a->mig_wire_mean_bps = (double)sp.frame_bytes * 8 /
+			    ((double)(a->mig_last - a->mig_first) / 1e9);
 		if (a->o.link_bps > 0) {
 			verdict(a, &sp, a->mig_first, a->mig_last,
 			    &a->utilisation, &a->bottleneck);

@@ -125,7 +125,8 @@ struct analysis {
 	unsigned mig_flows;
 	uint64_t mig_bytes, mig_retrans, mig_zero_windows;
 	mt_ns mig_first, mig_last;
-	double mig_mean_bps, mig_peak_bps;
+	double mig_mean_bps, mig_peak_bps;	/* payload (sequence space) */
+	double mig_wire_mean_bps, mig_wire_peak_bps;	/* Ethernet frames */
 	double utilisation;
 	size_t full_bins, inside_bins;
 	int bottleneck;

@@ -26,8 +26,11 @@ json_t *analysis_to_json(const struct analysis *a);
  * The text report, from the document only: the measures, then what job
  * statistics explain (explain_write_text), then inside the pause
  * (pause_write_text), then the document's notes.
+ * Wall-clock times are UTC, marked Z; with REPORT_LOCAL_TIME in flags,
+ * the local zone with its offset (+01:00).
  */
-void report_write_text(const json_t *doc, FILE *f);
+#define REPORT_LOCAL_TIME	1u
+void report_write_text(const json_t *doc, unsigned flags, FILE *f);
 
 /* The Clocks table (report_clocks.c), from the document's "clocks":
  * nothing when it is null (one clock). */

@@ -165,6 +165,11 @@ migration_json(const struct analysis *a)
 	json_object_set_new(o, "mean_bps", have && a->mig_last > a->mig_first ?
 	    json_real(a->mig_mean_bps) : json_null());
 	json_object_set_new(o, "peak_bps", have ? json_real(a->mig_peak_bps) : json_null());
+	/* On the wire: Ethernet frames (IP length + 14), what a link
+	 * carries and what utilisation compares with the link. */
+	json_object_set_new(o, "wire_mean_bps", have && a->mig_last > a->mig_first ?
+	    json_real(a->mig_wire_mean_bps) : json_null());
+	json_object_set_new(o, "wire_peak_bps", have ? json_real(a->mig_wire_peak_bps) : json_null());
 	json_object_set_new(o, "bin_s", j_s(a->o.bin));
 	json_object_set_new(o, "retransmissions", have ? j_u64(a->mig_retrans) : json_null());
 	json_object_set_new(o, "zero_windows", have ? j_u64(a->mig_zero_windows) : json_null());

@@ -77,13 +77,25 @@ dur(const json_t *o, const char *path)
 
 /* ---- formatting ---- */
 
-/* "2026-01-01 21:15:20.123456789" in local time (tests run with TZ=UTC). */
+/* The report being written gives local time (REPORT_LOCAL_TIME): set
+ * by report_write_text for its own thread. */
+static _Thread_local int text_local_time;
+
+/* The width clock_str's output takes (for the Migrations table). */
+#define CLOCK_WIDTH (text_local_time ? 35 : 30)
+
+/*
+ * "2026-01-01 21:15:20.123456789Z": UTC, marked, as tcpdump -tttt users
+ * paste into a log search; with --local-time the local zone and its
+ * offset ("2026-01-01 22:15:20.123456789+01:00", ISO 8601).
+ */
 static const char *
 clock_str(mt_ns t, char *buf, size_t len)
 {
 	time_t sec = (time_t)(t / MT_NS_PER_S);
 	struct tm tm;
-	long frac = (long)(t % MT_NS_PER_S);
+	long frac = (long)(t % MT_NS_PER_S), off;
+	char zone[8];
 
 	if (t == MT_NS_NONE)
 		return "-";
@@ -91,10 +103,18 @@ clock_str(mt_ns t, char *buf, size_t len)
 		frac += MT_NS_PER_S;
 		sec--;
 	}
-	localtime_r(&sec, &tm);
-	snprintf(buf, len, "%04d-%02d-%02d %02d:%02d:%02d.%09ld",
+	if (text_local_time) {
+		localtime_r(&sec, &tm);
+		off = tm.tm_gmtoff;
+		snprintf(zone, sizeof(zone), "%c%02d:%02d", off < 0 ? '-' :
+		    '+', (int)(labs(off) / 3600 % 24), (int)(labs(off) % 3600 / 60));
+	} else {
+		gmtime_r(&sec, &tm);
+		snprintf(zone, sizeof(zone), "Z");
+	}
+	snprintf(buf, len, "%04d-%02d-%02d %02d:%02d:%02d.%09ld%s",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-	    tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+	    tm.tm_hour, tm.tm_min, tm.tm_sec, frac, zone);
 	return buf;
 }
 
@@ -302,16 +322,28 @@ text_migration(const json_t *doc, FILE *f)
 	fprintf(f, "  first data            %s\n", clock_str(first, b1, sizeof(b1)));
 	fprintf(f, "  last data             %s\n", clock_str(last, b1, sizeof(b1)));
 	fprintf(f, "  duration              %.3f s\n", (double)(last - first) / 1e9);
-	fprintf(f, "  throughput            mean %s, peak %s (%.0f ms bins)\n",
+	fprintf(f, "  payload               mean %s, peak %s (%.0f ms bins)\n",
 	    rate_str(num(mig, "mean_bps"), b1, sizeof(b1)),
 	    rate_str(num(mig, "peak_bps"), b2, sizeof(b2)),
 	    ms(dur(mig, "bin_s")));
+	fprintf(f, "  on the wire           mean %s, peak %s (Ethernet frames)\n",
+	    rate_str(num(mig, "wire_mean_bps"), b1, sizeof(b1)),
+	    rate_str(num(mig, "wire_peak_bps"), b2, sizeof(b2)));
 	fprintf(f, "  retransmissions       %llu\n", count(mig, "retransmissions"));
 	fprintf(f, "  zero windows          %llu\n", count(mig, "zero_windows"));
 	if (has(mig, "link_bps")) {
-		fprintf(f, "  link                  %s, utilisation %.1f%%\n",
+		fprintf(f, "  link                  %s, utilisation %.1f%% (wire rate)\n",
 		    rate_str(num(mig, "link_bps"), b1, sizeof(b1)),
 		    100 * num(mig, "utilisation"));
+		if (num(mig, "mean_bps") > num(mig, "link_bps") ||
+		    num(mig, "peak_bps") > num(mig, "link_bps") ||
+		    num(mig, "wire_mean_bps") > num(mig, "link_bps") ||
+		    num(mig, "wire_peak_bps") > num(mig, "link_bps"))
+			fprintf(f, "  above the link        a rate above the link's: "
+			    "frames are timed when captured, in bursts, so a "
+			    "bin can hold some sent in the one before; a mean "
+			    "runs from first to last data, leaving out the last "
+			    "segment's own time\n");
 		fprintf(f, "  bottleneck            %s (>= 90%% of the link in %llu of %llu bins)\n",
 		    json_is_true(json_object_get(mig, "bottleneck")) ?
 		    "yes: the link limited the migration" :
@@ -344,8 +376,8 @@ text_migration_row(size_t i, const json_t *m, int link, FILE *f)
 		    ms(ns(g, "first_reply_after_ns") - ns(g, "announce_ns")));
 	else
 		snprintf(b4, sizeof(b4), "%12s", "-");
-	fprintf(f, "  %3zu  %-29s  %8.3f s  %8.1f  %6.2f Mb/s%s %s  %s\n",
-	    i + 1, clock_str(first, b1, sizeof(b1)),
+	fprintf(f, "  %3zu  %-*s  %8.3f s  %8.1f  %6.2f Mb/s%s %s  %s\n",
+	    i + 1, CLOCK_WIDTH, clock_str(first, b1, sizeof(b1)),
 	    (double)(last - first) / 1e9, (double)count(m, "bytes") / 1e6,
 	    num(m, "mean_bps") / 1e6, b2, b3, b4);
 }
@@ -364,8 +396,8 @@ text_migrations(const json_t *doc, FILE *f)
 	fprintf(f, "\nMigrations (%zu: streams that overlap in time are one; "
 	    "the interruption is the reply gap around its last data)\n",
 	    json_array_size(migs));
-	fprintf(f, "  %3s  %-29s  %10s  %8s  %11s%s %12s  %5s  %12s\n", "#",
-	    "first data", "duration", "MB", "mean", link ? " link " : "",
+	fprintf(f, "  %3s  %-*s  %10s  %8s  %11s%s %12s  %5s  %12s\n", "#",
+	    CLOCK_WIDTH, "first data", "duration", "MB", "mean", link ? " link " : "",
 	    "interruption", "lost", "caught up");
 	json_array_foreach(migs, i, m)
 		text_migration_row(i, m, link, f);
@@ -389,8 +421,9 @@ text_notes(const json_t *doc, FILE *f)
 }
 
 void
-report_write_text(const json_t *doc, FILE *f)
+report_write_text(const json_t *doc, unsigned flags, FILE *f)
 {
+	text_local_time = (flags & REPORT_LOCAL_TIME) != 0;
 	text_inputs(doc, f);
 	report_clocks_text(doc, f);
 	text_vm(doc, f);

@@ -68,6 +68,8 @@ cli_usage(FILE *f)
 "  --format FMT         text (default), json, or csv (the timeline)\n"
 "  -o, --output DIR     also write report.txt, report.json and timeline.csv to DIR\n"
 "  -q, --quiet          no report on stdout (with -o)\n"
+"      --local-time     text report times in local time with its offset\n"
+"                       (default: UTC, marked Z)\n"
 "      --no-progress    no progress line on stderr\n"
 "      --no-threads     read the captures in one thread (default: reader\n"
 "                       threads beside the main one, with more than one CPU)\n"
@@ -144,7 +146,7 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 		OPT_DOMAIN, OPT_DOWNTIME_LIMIT, OPT_WHAT_IF_LINK,
 		OPT_EXPERIMENT, OPT_FACTORS, OPT_RESPONSE, OPT_BASELINE,
 		OPT_MAX_INTERRUPTION,
-		OPT_QEMU_TRACE,
+		OPT_QEMU_TRACE, OPT_LOCAL_TIME,
 		OPT_VXLAN_PORT, OPT_VNI,
 		OPT_HOST, OPT_CLOCK_REF, OPT_CLOCK_OFFSET,
 	};
@@ -176,6 +178,7 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "no-threads", no_argument, NULL, OPT_NO_THREADS },
+		{ "local-time", no_argument, NULL, OPT_LOCAL_TIME },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -317,6 +320,9 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 			break;
 		case OPT_NO_PROGRESS:
 			c->o.progress = 0;
+			break;
+		case OPT_LOCAL_TIME:
+			c->local_time = 1;
 			break;
 		case OPT_NO_THREADS:
 			c->o.readahead = 0;

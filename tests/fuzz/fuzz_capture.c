@@ -40,7 +40,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	doc = analysis_to_json(a);
 	out = fopen("/dev/null", "w");
 	if (out != NULL) {
-		report_write_text(doc, out);
+		report_write_text(doc, 0, out);
 		report_write_csv(a, out);
 		json_dumpf(doc, out, 0);
 		fclose(out);
