@@ -18,6 +18,7 @@
 
 #include "runs/experiment_int.h"
 #include "runs/guest.h"
+#include "runs/precopy.h"
 
 static const char progname[] = "migtrace-analyze";
 
@@ -464,6 +465,18 @@ experiment_main(const struct experiment_opts *o)
 	if ((rc = setup(&e, o->input)) != MT_EXIT_OK ||
 	    (rc = fit(&e, o->input)) != MT_EXIT_OK)
 		goto out;
+	{
+		char *pn = NULL;
+
+		if (precopy_note(e.t, e.rcol, e.rscale, &pn) == -1) {
+			experiment_err("out of memory");
+			rc = MT_EXIT_INPUT;
+			goto out;
+		}
+		if (pn)
+			exp_note(&e, "%s", pn);
+		free(pn);
+	}
 	if (o->outdir) {
 		if (experiment_write_file(&e, o->outdir, "runs.csv", EXP_OUT_RUNS) == -1 ||
 		    experiment_write_file(&e, o->outdir, "levels.csv", EXP_OUT_LEVELS) == -1 ||
