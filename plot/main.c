@@ -59,6 +59,7 @@ usage(FILE *f)
 "                         beside this program, else %s)\n"
 "      --link RATE        timeline: link capacity line (default: from report.json)\n"
 "      --x COLUMN         memory: the x column of runs.csv (default: first *mem* column)\n"
+"      --with CSV:COLUMN  memory: a second series, COLUMN of another runs.csv, beside\n"
 "      --measure COLUMN   downtime to draw (default: interruption_ms)\n"
 "      --by GROUP[,SERIES] by-factor: factor on the x axis and factor of the bars\n"
 "  -h, --help             this help\n"
@@ -190,13 +191,14 @@ template_dir(char *buf, size_t len)
 int
 main(int argc, char **argv)
 {
-	enum { OPT_LINK = 256, OPT_X, OPT_MEASURE, OPT_BY };
+	enum { OPT_LINK = 256, OPT_X, OPT_MEASURE, OPT_BY, OPT_WITH };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "templates", required_argument, NULL, 'T' },
 		{ "link", required_argument, NULL, OPT_LINK },
 		{ "x", required_argument, NULL, OPT_X },
+		{ "with", required_argument, NULL, OPT_WITH },
 		{ "measure", required_argument, NULL, OPT_MEASURE },
 		{ "by", required_argument, NULL, OPT_BY },
 		{ "help", no_argument, NULL, 'h' },
@@ -229,6 +231,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_X:
 			o.xcol = optarg;
+			break;
+		case OPT_WITH:
+			o.with = optarg;
 			break;
 		case OPT_MEASURE:
 			o.measure = optarg;

@@ -29,6 +29,7 @@ struct opts {
 	const char *tdir;	/* templates */
 	const char *gnuplot;
 	const char *xcol;	/* memory chart: x column */
+	const char *with;	/* memory chart: CSV:COLUMN, a second series */
 	const char *measure;	/* response column (--measure) */
 	const char *by;		/* by-factor: "GROUP[,SERIES]" */
 	double link_bps;	/* timeline: capacity line; 0: from report.json */

@@ -86,20 +86,178 @@ jitter(const double *x, const double *y, size_t n, size_t i, double xmin,
 	return ((double)(rank % lanes) - (double)(lanes - 1) / 2) * w;
 }
 
+/* One series of the memory chart: its runs and their fit. */
+struct mseries {
+	double *x, *y;
+	const char **names;
+	size_t n;
+	double xmin, xmax;
+	struct regress_model *m;
+	char dpath[4096], fpath[4096];
+};
+
+static void
+mseries_free(struct mseries *ms)
+{
+	regress_free(ms->m);
+	free(ms->x);
+	free(ms->y);
+	free(ms->names);
+}
+
+/*
+ * Load the runs of t with a number in columns xc and yc into ms and fit
+ * yc on xc. Return 0, or EXIT_INPUT (printed).
+ */
+static int
+mseries_load(const char *csv, const struct table *t, int xc, int yc,
+    struct mseries *ms)
+{
+	int runc = table_col(t, "run"), okc = table_col(t, "guest_ok");
+	char err[MT_ERRBUF_SIZE];
+
+	memset(ms, 0, sizeof(*ms));
+	ms->xmin = INFINITY;
+	ms->xmax = -INFINITY;
+	ms->x = malloc((t->nrows + 1) * sizeof(*ms->x));
+	ms->y = malloc((t->nrows + 1) * sizeof(*ms->y));
+	ms->names = calloc(t->nrows + 1, sizeof(*ms->names));
+	if (ms->x == NULL || ms->y == NULL || ms->names == NULL) {
+		perr("out of memory");
+		return EXIT_INPUT;
+	}
+	for (size_t r = 0; r < t->nrows; r++) {
+		size_t n = ms->n;
+
+		if (table_num(t, r, (size_t)xc, &ms->x[n]) != 0 ||
+		    table_num(t, r, (size_t)yc, &ms->y[n]) != 0)
+			continue;	/* a run lacking either is not drawn */
+		/* nor one whose guest was not clean (the lab's guest_ok) */
+		if (okc >= 0 && strcmp(table_cell(t, r, (size_t)okc), "1") != 0 &&
+		    strcmp(table_cell(t, r, (size_t)okc), "true") != 0)
+			continue;
+		ms->names[n] = runc >= 0 ? table_cell(t, r, (size_t)runc) : "";
+		ms->xmin = fmin(ms->xmin, ms->x[n]);
+		ms->xmax = fmax(ms->xmax, ms->x[n]);
+		ms->n++;
+	}
+	{
+		struct regress_factor rf = { .name = t->names[xc],
+		    .unit = regress_unit_of(t->names[xc]), .x = ms->x };
+
+		ms->m = regress_fit(t->names[yc], regress_unit_of(t->names[yc]) ?
+		    regress_unit_of(t->names[yc]) : "ms", ms->y, ms->n,
+		    ms->names, &rf, 1, err);
+	}
+	if (ms->m == NULL) {
+		perr("%s: cannot fit %s on %s: %s", csv, t->names[yc],
+		    t->names[xc], err);
+		return EXIT_INPUT;
+	}
+	return 0;
+}
+
+/*
+ * Write the series' runs (NAME.dat) and its fitted mean with the 95%
+ * band from xmin to xmax (NAME_fit.dat). -1 on error (printed).
+ */
+static int
+mseries_write(const struct opts *o, const char *prefix, const char *name,
+    const char *xname, const char *yname, double xmin, double xmax,
+    struct mseries *ms)
+{
+	char dn[64], fn[64];
+	double tq = regress_t95(ms->m);
+	FILE *f;
+
+	snprintf(dn, sizeof(dn), "%s.dat", name);
+	snprintf(fn, sizeof(fn), "%s_fit.dat", name);
+	if ((f = dat_open(o, prefix, dn, ms->dpath, sizeof(ms->dpath))) == NULL)
+		return -1;
+	fprintf(f, "# %s\t%s\trun\tx_drawn  (x_drawn: x spread sideways "
+	    "where runs share an x, lane by rank of y)\n", xname, yname);
+	for (size_t i = 0; i < ms->n; i++) {
+		fprintf(f, "%.6f\t%.6f\t", ms->x[i], ms->y[i]);
+		dat_str(f, ms->names[i]);
+		fprintf(f, "\t%.6f\n", ms->x[i] + jitter(ms->x, ms->y, ms->n,
+		    i, xmin, xmax));
+	}
+	if (dat_close(f, ms->dpath) == -1)
+		return -1;
+	if ((f = dat_open(o, prefix, fn, ms->fpath, sizeof(ms->fpath))) == NULL)
+		return -1;
+	fprintf(f, "# %s\tfit_ms\tci95_lo_ms\tci95_hi_ms  (OLS %s = a + b x: "
+	    "a = %.17g, b = %.17g, R^2 = %.17g, n = %zu)\n", xname, yname,
+	    ms->m->coef[0].estimate, ms->m->coef[1].estimate, ms->m->r2, ms->n);
+	for (int i = 0; i < FIT_POINTS; i++) {
+		double xv = ms->xmin + (ms->xmax - ms->xmin) * i /
+		    (FIT_POINTS - 1);
+		double row[2] = { 1, xv }, fit, se;
+
+		regress_predict(ms->m, row, &fit, &se);
+		fprintf(f, "%.6f\t%.6f\t%.6f\t%.6f\n", xv, fit, fit - tq * se,
+		    fit + tq * se);
+	}
+	return dat_close(f, ms->fpath);
+}
+
+/* The series' variables for the template, their names ending in sfx. */
+static void
+mseries_vars(FILE *s, const char *sfx, const struct mseries *ms)
+{
+	char k[64];
+
+	snprintf(k, sizeof(k), "datafile%s = ", sfx);
+	fputs(k, s);
+	gp_quote(s, base_name(ms->dpath));
+	snprintf(k, sizeof(k), "\nfitfile%s = ", sfx);
+	fputs(k, s);
+	gp_quote(s, base_name(ms->fpath));
+	fputc('\n', s);
+#define V(name, v) do { snprintf(k, sizeof(k), "%s%s", name, sfx); \
+	gp_num(s, k, v); } while (0)
+	V("slope", ms->m->coef[1].estimate);
+	V("slope_lo", ms->m->coef[1].ci_lo);
+	V("slope_hi", ms->m->coef[1].ci_hi);
+	V("intercept", ms->m->coef[0].estimate);
+	V("r2", ms->m->r2);
+#undef V
+	fprintf(s, "nruns%s = %zu\n", sfx, ms->n);
+	snprintf(k, sizeof(k), "slope_unit%s", sfx);
+	gp_str(s, k, ms->m->coef[1].unit);
+}
+
+/* A series' name in the key: the lab's memory columns in words. */
+static const char *
+series_title(const char *col)
+{
+	if (strcmp(col, "dirty_mib") == 0)
+		return "hot set (written during)";
+	if (strcmp(col, "fill_mib") == 0 || strcmp(col, "mem_used_mib") == 0)
+		return "fill (written before)";
+	return col;
+}
+
+/*
+ * The memory chart: downtime against a memory column, and with --with
+ * CSV:COLUMN a second series from another table beside it (the hot set
+ * of one experiment beside the fill of another).
+ */
 int
 chart_memory(const struct opts *o, const char *csv, const struct table *t,
     const char *prefix)
 {
 	int xc = pick_memory(o, t), yc = pick_measure(o, t, csv);
-	int runc = table_col(t, "run"), rc = EXIT_INPUT;
-	double *x = NULL, *y = NULL, xmin = INFINITY, xmax = -INFINITY, tq;
-	const char **names = NULL;
-	size_t n = 0;
-	char err[MT_ERRBUF_SIZE], path[4096], dpath[4096], fpath[4096];
-	struct regress_model *m = NULL;
-	FILE *f = NULL, *s = NULL;
-	const char *xu;
+	int rc = EXIT_INPUT, x2c = -1, y2c = -1, two = 0;
+	struct mseries a, b;
+	struct table *t2 = NULL;
+	char err[MT_ERRBUF_SIZE], path[4096], csv2[4096] = "";
+	const char *col2 = NULL;
+	double xmin, xmax;
+	FILE *s = NULL;
 
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
 	if (xc == -1) {
 		perr("%s: no memory column%s%s", csv, o->xcol ? " " : "",
 		    o->xcol ? o->xcol : " (name one with --x)");
@@ -111,110 +269,79 @@ chart_memory(const struct opts *o, const char *csv, const struct table *t,
 			    "one with --measure)", csv);
 		return EXIT_INPUT;
 	}
-	x = malloc((t->nrows + 1) * sizeof(*x));
-	y = malloc((t->nrows + 1) * sizeof(*y));
-	names = calloc(t->nrows + 1, sizeof(*names));
-	if (x == NULL || y == NULL || names == NULL)
-		goto out;
-	for (size_t r = 0; r < t->nrows; r++) {
-		if (table_num(t, r, (size_t)xc, &x[n]) != 0 ||
-		    table_num(t, r, (size_t)yc, &y[n]) != 0)
-			continue;	/* a run lacking either is not drawn */
-		names[n] = runc >= 0 ? table_cell(t, r, (size_t)runc) : "";
-		xmin = fmin(xmin, x[n]);
-		xmax = fmax(xmax, x[n]);
-		n++;
-	}
-	xu = regress_unit_of(t->names[xc]);
-	{
-		struct regress_factor rf = { .name = t->names[xc], .unit = xu,
-		    .x = x };
+	if (o->with) {
+		const char *colon = strrchr(o->with, ':');
 
-		m = regress_fit(t->names[yc], regress_unit_of(t->names[yc]) ?
-		    regress_unit_of(t->names[yc]) : "ms", y, n, names, &rf, 1,
-		    err);
+		if (colon == NULL || colon == o->with || !colon[1] ||
+		    (size_t)(colon - o->with) >= sizeof(csv2)) {
+			perr("--with %s: give CSV:COLUMN", o->with);
+			return EXIT_USAGE;
+		}
+		memcpy(csv2, o->with, (size_t)(colon - o->with));
+		csv2[colon - o->with] = '\0';
+		col2 = colon + 1;
+		if ((t2 = table_read(csv2, err)) == NULL) {
+			perr("%s", err);
+			return EXIT_INPUT;
+		}
+		x2c = table_col(t2, col2);
+		y2c = table_col(t2, t->names[yc]);
+		if (x2c == -1 || y2c == -1) {
+			perr("%s: no column \"%s\" (--with)", csv2,
+			    x2c == -1 ? col2 : t->names[yc]);
+			goto out;
+		}
+		two = 1;
 	}
-	if (m == NULL) {
-		perr("%s: cannot fit %s on %s: %s", csv, t->names[yc],
-		    t->names[xc], err);
+	if (mseries_load(csv, t, xc, yc, &a) != 0 ||
+	    (two && mseries_load(csv2, t2, x2c, y2c, &b) != 0))
 		goto out;
+	xmin = a.xmin;
+	xmax = a.xmax;
+	if (two) {
+		xmin = fmin(xmin, b.xmin);
+		xmax = fmax(xmax, b.xmax);
 	}
-	tq = regress_t95(m);
-
-	if ((f = dat_open(o, prefix, "memory.dat", dpath, sizeof(dpath))) == NULL)
+	if (mseries_write(o, prefix, "memory", t->names[xc], t->names[yc],
+	    xmin, xmax, &a) == -1 || (two && mseries_write(o, prefix,
+	    "memory_with", col2, t->names[yc], xmin, xmax, &b) == -1))
 		goto out;
-	fprintf(f, "# %s\t%s\trun\tx_drawn  (x_drawn: x spread sideways "
-	    "where runs share an x, lane by rank of y)\n", t->names[xc],
-	    t->names[yc]);
-	for (size_t i = 0; i < n; i++) {
-		fprintf(f, "%.6f\t%.6f\t", x[i], y[i]);
-		dat_str(f, names[i]);
-		fprintf(f, "\t%.6f\n", x[i] + jitter(x, y, n, i, xmin, xmax));
-	}
-	if (dat_close(f, dpath) == -1) {
-		f = NULL;
-		goto out;
-	}
-	/* The fitted mean and its 95% confidence band over the x range. */
-	if ((f = dat_open(o, prefix, "memory_fit.dat", fpath, sizeof(fpath))) == NULL)
-		goto out;
-	fprintf(f, "# %s\tfit_ms\tci95_lo_ms\tci95_hi_ms  (OLS %s = a + b x: "
-	    "a = %.17g, b = %.17g, R^2 = %.17g, n = %zu)\n", t->names[xc],
-	    t->names[yc], m->coef[0].estimate, m->coef[1].estimate, m->r2, n);
-	for (int i = 0; i < FIT_POINTS; i++) {
-		double xv = xmin + (xmax - xmin) * i / (FIT_POINTS - 1);
-		double row[2] = { 1, xv }, fit, se;
-
-		regress_predict(m, row, &fit, &se);
-		fprintf(f, "%.6f\t%.6f\t%.6f\t%.6f\n", xv, fit, fit - tq * se,
-		    fit + tq * se);
-	}
-	if (dat_close(f, fpath) == -1) {
-		f = NULL;
-		goto out;
-	}
-	f = NULL;
 
 	if ((s = script_open(o, prefix, "memory", path, sizeof(path))) == NULL)
 		goto out;
-	fputs("datafile = ", s);
-	gp_quote(s, base_name(dpath));
-	fputs("\nfitfile = ", s);
-	gp_quote(s, base_name(fpath));
-	fputc('\n', s);
-	gp_num(s, "slope", m->coef[1].estimate);
-	gp_num(s, "slope_lo", m->coef[1].ci_lo);
-	gp_num(s, "slope_hi", m->coef[1].ci_hi);
-	gp_num(s, "intercept", m->coef[0].estimate);
-	gp_num(s, "r2", m->r2);
-	fprintf(s, "nruns = %zu\n", n);
+	mseries_vars(s, "", &a);
+	if (two)
+		mseries_vars(s, "2", &b);
 	gp_num(s, "xmin", xmin);
 	gp_num(s, "xmax", xmax);
-	gp_str(s, "slope_unit", m->coef[1].unit);
 	{
-		char b[300];
+		char b1[300], b2[300], bb[700];
 
-		axis_label(b, sizeof(b), t->names[xc]);
-		gp_str(s, "xlabel_text", b);
+		axis_label(b1, sizeof(b1), t->names[xc]);
+		if (two) {
+			axis_label(b2, sizeof(b2), col2);
+			snprintf(bb, sizeof(bb), "%s or %s", b1, b2);
+			gp_str(s, "xlabel_text", bb);
+			gp_str(s, "title1", series_title(t->names[xc]));
+			gp_str(s, "title2", series_title(col2));
+		} else
+			gp_str(s, "xlabel_text", b1);
 		/* The column's own unit: a response in seconds is drawn
 		 * as it is in runs.csv. */
 		if (measure_title(t->names[yc]))
-			snprintf(b, sizeof(b), "%s", measure_title(t->names[yc]));
+			snprintf(b1, sizeof(b1), "%s", measure_title(t->names[yc]));
 		else if (regress_unit_of(t->names[yc]))
-			axis_label(b, sizeof(b), t->names[yc]);
+			axis_label(b1, sizeof(b1), t->names[yc]);
 		else
-			snprintf(b, sizeof(b), "%s (ms)", t->names[yc]);
-		gp_str(s, "ylabel_text", b);
+			snprintf(b1, sizeof(b1), "%s (ms)", t->names[yc]);
+		gp_str(s, "ylabel_text", b1);
 	}
 	rc = script_run(o, s, path, "memory");
 	s = NULL;
 out:
-	if (f)
-		fclose(f);
-	regress_free(m);
-	free(x);
-	free(y);
-	free(names);
+	mseries_free(&a);
+	mseries_free(&b);
+	table_free(t2);
 	return rc;
 }
 

@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "runs/experiment_int.h"
+#include "runs/guest.h"
+#include "runs/precopy.h"
 
 static const char progname[] = "migtrace-analyze";
 
@@ -281,7 +283,8 @@ setup(struct exp *e, const char *src)
 	for (size_t c = 0; c < e->t->ncols; c++) {
 		const char *name = e->t->names[c];
 
-		if ((int)c == runcol || (int)c == e->rcol || experiment_is_measure(name))
+		if ((int)c == runcol || (int)c == e->rcol ||
+		    experiment_is_measure(name) || guest_is_record_col(name))
 			continue;
 		if (!table_col_numeric(e->t, c) &&
 		    distinct(e->t, (int)c) == (int)e->n && e->n > 2) {
@@ -443,9 +446,37 @@ experiment_main(const struct experiment_opts *o)
 		}
 	}
 
+	/* Runs whose guest did not survive the migration: out, counted. */
+	{
+		size_t nout = 0, nall = e.t->nrows;
+		char *why = NULL;
+
+		if (guest_leave_out(e.t, S_ISDIR(sb.st_mode) ? o->input : NULL,
+		    &nout, &why) == -1) {
+			experiment_err("out of memory");
+			rc = MT_EXIT_INPUT;
+			goto out;
+		}
+		if (nout > 0)
+			exp_note(&e, "%zu of %zu runs left out: the guest was "
+			    "not clean after the migration: %s", nout, nall, why);
+		free(why);
+	}
 	if ((rc = setup(&e, o->input)) != MT_EXIT_OK ||
 	    (rc = fit(&e, o->input)) != MT_EXIT_OK)
 		goto out;
+	{
+		char *pn = NULL;
+
+		if (precopy_note(e.t, e.rcol, e.rscale, &pn) == -1) {
+			experiment_err("out of memory");
+			rc = MT_EXIT_INPUT;
+			goto out;
+		}
+		if (pn)
+			exp_note(&e, "%s", pn);
+		free(pn);
+	}
 	if (o->outdir) {
 		if (experiment_write_file(&e, o->outdir, "runs.csv", EXP_OUT_RUNS) == -1 ||
 		    experiment_write_file(&e, o->outdir, "levels.csv", EXP_OUT_LEVELS) == -1 ||
