@@ -56,6 +56,7 @@ analysis_free(struct analysis *a)
 	timeline_free(a->tl);
 	free(a->dirs);
 	free(a->migs);
+	free(a->pc);
 	free(a->vm_ann);
 	for (size_t i = 0; i < a->nnotes; i++)
 		free(a->notes[i]);
@@ -532,6 +533,16 @@ measure(struct analysis *a, struct srcset *s, int guessing, const char *what,
 	if ((a->vm_found && echo_result(a->echo, &a->er) < 0) ||
 	    tcpflow_list(ps.tf, &a->dirs, &a->ndirs) < 0)
 		goto oom;
+	{
+		size_t npc;
+		const struct tcp_postcopy *pc = tcpflow_postcopy(ps.tf, &npc);
+		if (npc > 0) {
+			if ((a->pc = malloc(npc * sizeof(*pc))) == NULL)
+				goto oom;
+			memcpy(a->pc, pc, npc * sizeof(*pc));
+			a->npc = npc;
+		}
+	}
 	goto out;
 oom:
 	progress_end(&pr);
@@ -679,6 +690,7 @@ split_migrations(struct analysis *a, int *lost)
 	}
 	for (size_t k = 0; k < a->nmigs; k++) {
 		struct span sp;
+		mt_ns at;
 
 		m = &a->migs[k];
 		if (m->last > m->first)
@@ -692,10 +704,14 @@ split_migrations(struct analysis *a, int *lost)
 		m->full_bins = sp.full;
 		m->inside_bins = sp.inside;
 		m->announce = MT_NS_NONE;
+		modes_of(a, m, k);
+		/* Post-copy: the guest runs on the destination before the
+		 * stream ends; its gap holds the first page request. */
+		at = m->mo.postcopy ? m->mo.pc_start : m->last;
 		if (a->vm_found)
 			for (size_t g = 0; g < a->er.ngaps; g++)
-				if (a->er.gaps[g].start <= m->last &&
-				    m->last <= a->er.gaps[g].end) {
+				if (a->er.gaps[g].start <= at &&
+				    at <= a->er.gaps[g].end) {
 					m->gap = &a->er.gaps[g];
 					break;
 				}
@@ -706,6 +722,7 @@ split_migrations(struct analysis *a, int *lost)
 			    a->vm_ann[j] <= m->gap->end &&
 			    (m->announce == MT_NS_NONE || a->vm_ann[j] < m->announce))
 				m->announce = a->vm_ann[j];
+		modes_outcome(a, m, k);
 	}
 	return 0;
 }
@@ -779,6 +796,36 @@ coverage(struct analysis *a)
 		    "the captures do not cover the migration";
 		return;
 	}
+}
+
+/* The migration the top-level interruption belongs to, and what the
+ * reader must know about how the streams were found. */
+static void
+modes_notes(struct analysis *a)
+{
+	uint64_t volume = 0;
+	unsigned guessed = 0;
+
+	a->main_mig = NULL;
+	for (size_t k = 0; k < a->nmigs; k++) {
+		const struct migration *m = &a->migs[k];
+		if (a->method == INT_ECHO && m->gap != NULL &&
+		    m->gap->start == a->int_start)
+			a->main_mig = m;
+		volume += m->mo.volume;
+		guessed += m->mo.guessed;
+	}
+	if (a->main_mig == NULL && a->nmigs > 0)
+		a->main_mig = &a->migs[a->nmigs - 1];
+	if (volume > 0)
+		analysis_note(a, "%" PRIu64 " bytes of libvirt RPC or TLS "
+		    "streams were counted by volume: the capture did not hold "
+		    "the message headers there (headers-only?), so their "
+		    "framing is counted too", volume);
+	if (guessed > 0)
+		analysis_note(a, "%u migration stream(s) taken by port alone "
+		    "(--mig-ports), a guess: their first bytes were not "
+		    "captured or are of nothing known", guessed);
 }
 
 /* From the measures to the numbers the report gives. */
@@ -863,6 +910,7 @@ summarise(struct analysis *a)
 		    "bottleneck span all of them, the service interruption is "
 		    "one of them; each one's are under Migrations (JSON: "
 		    "migrations)", a->nmigs);
+	modes_notes(a);
 	if (lost)
 		analysis_note(a, "part of the timeline could not be read back "
 		    "from its temporary file (%s): the peak throughput and the "

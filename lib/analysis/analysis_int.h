@@ -29,6 +29,25 @@ struct analysis_input {
  * pauses before the stream's last bytes and answers again only after the
  * destination has them all.
  */
+/*
+ * How a migration moved (modes.c): its transport, its post-copy phase
+ * from the return path, its storage copy, how it ended, and the split of
+ * a post-copy interruption.
+ */
+struct mig_modes {
+	const char *transport;		/* "tcp", "tunnelled", "tls", "unknown" */
+	unsigned guessed;		/* its streams taken by port alone */
+	uint64_t volume;		/* bytes counted by volume (a walk out of sync) */
+	int postcopy;
+	mt_ns pc_start, pc_last;	/* first and last page request */
+	uint64_t pc_requests, pc_bytes_after;
+	unsigned st_channels;		/* storage copy (NBD) connections */
+	uint64_t st_bytes;
+	mt_ns st_first, st_last;
+	const char *outcome;		/* "completed", "aborted", "unknown" */
+	mt_ns blackout, brownout;	/* post-copy with an announce in its gap */
+};
+
 struct migration {
 	mt_ns first, last;		/* first and last data of its streams */
 	unsigned streams;
@@ -40,6 +59,7 @@ struct migration {
 	const struct echo_gap *gap;	/* NULL: no reply gap holds its end */
 	mt_ns announce;			/* the VM's first announce inside the
 					 * gap, or MT_NS_NONE */
+	struct mig_modes mo;
 };
 
 /* The VM's announces kept for the migrations: at most this many (five a
@@ -92,6 +112,11 @@ struct analysis {
 	mt_ns *vm_ann;			/* the VM's announces, as read */
 	size_t nvm_ann, cap_vm_ann;
 
+	struct tcp_postcopy *pc;	/* post-copy switches (tcpflow) */
+	size_t npc;
+	const struct migration *main_mig;	/* the one the top-level
+					 * interruption belongs to, or NULL */
+
 	struct timeline *tl;
 
 	/* the VM's tunnel endpoints (NULL: the VM not found) */
@@ -104,5 +129,19 @@ struct analysis {
 
 void analysis_note(struct analysis *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* modes.c: m's transport, post-copy phase and storage copy (before its
+ * gap is looked for: a post-copy gap holds the first page request, not
+ * the stream's end), then, with m->gap and m->announce set, its outcome
+ * and blackout/brownout. */
+void modes_of(const struct analysis *a, struct migration *m, size_t k);
+void modes_outcome(const struct analysis *a, struct migration *m, size_t k);
+
+/* The role of a migration direction: "main", "multifd", "preempt",
+ * "rpc", "tls", or "unknown" (by port, bytes unseen). */
+const char *modes_role(const struct analysis *a, const struct tcp_dir_info *d);
+
+/* d belongs to m (its first data inside m's span). */
+int modes_in(const struct migration *m, const struct tcp_dir_info *d);
 
 #endif /* MT_ANALYSIS_INT_H */

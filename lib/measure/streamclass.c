@@ -59,7 +59,8 @@ sc_classify(const uint8_t *p, size_t caplen)
 	    get_be32(&b, 8, &vers) == 0 && w0 >= SC_RPC_HEADER &&
 	    w0 <= RPC_MESSAGE_MAX && rpc_program(w1) && vers == 1)
 		return SC_RPC;
-	return SC_OTHER;
+	/* Fewer bytes than an RPC header's first three words tell nothing. */
+	return caplen >= 12 ? SC_OTHER : SC_UNKNOWN;
 }
 
 const char *
