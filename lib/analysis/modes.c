@@ -98,7 +98,9 @@ modes_of(const struct analysis *a, struct migration *m, size_t k)
 			 * too; bytes unseen say nothing. */
 			tcp |= d->cls == SC_QEVM || d->cls == SC_MULTIFD ||
 			    d->cls == SC_OTHER;
-			mo->guessed += d->by_port;
+			/* A preempt channel's role is told by the main one. */
+			mo->guessed += d->by_port &&
+			    strcmp(modes_role(a, d), "preempt") != 0;
 			if (d->walked)
 				mo->volume += d->walk.volume;
 		}
