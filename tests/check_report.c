@@ -344,12 +344,12 @@ static const char *const MIG_KEYS[] = { "flows", "bytes", "first_data_ns",
     "last_data_ns", "duration_s", "mean_bps", "peak_bps", "bin_s",
     "retransmissions", "zero_windows", "link_bps", "utilisation",
     "bottleneck", "bins_at_90pct", "bins_inside", "streams", "transport",
-    "channels", "outcome", NULL };
+    "channels", "outcome", "link_share", NULL };
 static const char *const MIGS_KEYS[] = { "first_data_ns", "last_data_ns",
     "duration_s", "streams", "bytes", "mean_bps", "peak_bps",
     "retransmissions", "utilisation", "bottleneck", "bins_at_90pct",
     "bins_inside", "interruption", "transport", "channels", "outcome",
-    NULL };
+    "link_share", NULL };
 static const char *const CHANNEL_KEYS[] = { "role", "by", "src", "sport",
     "dst", "dport", "bytes", "first_ns", "last_ns", "by_volume", NULL };
 static const char *const MIGS_INT_KEYS[] = { "last_reply_before_ns",

@@ -42,12 +42,14 @@
 #define MSS	1448
 #define ETH_IP_TCP	54
 
-enum { H_CLIENT, H_VM, H_SRC, H_DST, NH };
+enum { H_CLIENT, H_VM, H_SRC, H_DST, H_NFS, NH };
 static const uint8_t ip4[NH][4] = { {192, 0, 2, 1}, {192, 0, 2, 10},
-    {198, 51, 100, 1}, {198, 51, 100, 2} };
+    {198, 51, 100, 1}, {198, 51, 100, 2}, {198, 51, 100, 3} };
 static const uint8_t mac[NH][6] = { {2, 0, 0, 0, 1, 1},
     {0x52, 0x54, 0x00, 0x12, 0x34, 0x56}, {2, 0, 0, 0, 2, 1},
-    {2, 0, 0, 0, 2, 2} };
+    {2, 0, 0, 0, 2, 2}, {2, 0, 0, 0, 2, 3} };
+
+static uint64_t nfs_frame_bytes;	/* frames to or from port 2049 */
 
 struct ev {
 	int64_t ts;
@@ -144,6 +146,9 @@ tcp(int64_t ts, struct conn *k, int from_server, uint8_t flags,
 {
 	int s = from_server ? k->s : k->c, d = from_server ? k->c : k->s;
 	uint8_t *f = ev_new(ts, (uint32_t)(ETH_IP_TCP + n)), *t = f + 34;
+
+	if (k->sp == 2049)
+		nfs_frame_bytes += ETH_IP_TCP + n;
 
 	eth(f, s, mac[d], 0x0800);
 	ipv4(f + 14, s, d, 6, (uint16_t)(40 + n));
@@ -469,6 +474,20 @@ main(int argc, char **argv)
 			send_buf(&nbd, 0, d, 1000000, 110 * MS, 450 * MS, NULL,
 			    0, &sf, &sl);
 			free(d);
+			/* NFS traffic during the memory stream: the link's
+			 * share. */
+			{
+				struct conn nfs;
+				uint8_t *q = qemu_bytes(300000);
+				int64_t a, z;
+				be32(q, 0x80000064);	/* an RPC record mark, not QEVM */
+				conn_open(1000 * MS, &nfs, H_SRC, H_NFS, 800, 2049);
+				send_buf(&nfs, 0, q, 300000, 1010 * MS, 1500 * MS,
+				    NULL, 0, &a, &z);
+				free(q);
+			}
+			json_object_set_new(truth, "link_share_nfs",
+			    json_integer((json_int_t)nfs_frame_bytes));
 			json_object_set_new(truth, "storage", json_pack(
 			    "{s:I, s:I, s:I, s:i}", "bytes", (json_int_t)(1000000 + 4),
 			    "first_ns", (json_int_t)(T0 + 102 * MS),

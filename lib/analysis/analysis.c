@@ -57,6 +57,7 @@ analysis_free(struct analysis *a)
 	free(a->dirs);
 	free(a->migs);
 	free(a->pc);
+	free(a->share.b);
 	free(a->vm_ann);
 	for (size_t i = 0; i < a->nnotes; i++)
 		free(a->notes[i]);
@@ -208,6 +209,8 @@ struct pass {
 	size_t nkept;
 	mt_ns last_vm;
 	int vm_seen;		/* a frame from or to the VM's IP address */
+	uint64_t share_src;	/* captures (bit pkt.src) that carried
+				 * migration data: the link's share counts */
 };
 
 /* Set up the measures that depend on the VM (a->vm, if a->vm_found). */
@@ -325,6 +328,69 @@ keep_announce(struct analysis *a, mt_ns ts)
 	return 0;
 }
 
+/* The link's share: p's frame bytes under its class, in its second. 0,
+ * or -1 when out of memory. */
+static int
+share_add(struct analysis *a, const struct pass *ps, const struct pkt *p)
+{
+	struct share_bins *sb = &a->share;
+	enum share_class c;
+	size_t i;
+
+	switch (tcpflow_last_kind(ps->tf)) {
+	case TCPFLOW_MIGRATION: c = SHARE_MIGRATION; break;
+	case TCPFLOW_STORAGE: c = SHARE_STORAGE; break;
+	case TCPFLOW_RPC: c = SHARE_RPC; break;
+	default:
+		/* NFS (RFC 7530: port 2049, TCP or UDP). */
+		c = (p->layers & (PKT_L_TCP | PKT_L_UDP)) &&
+		    (p->sport == 2049 || p->dport == 2049) ? SHARE_NFS :
+		    SHARE_OTHER;
+		break;
+	}
+	if (sb->start == MT_NS_NONE)
+		sb->start = p->ts - p->ts % SHARE_WIDTH;
+	i = p->ts <= sb->start ? 0 :
+	    (size_t)(((uint64_t)p->ts - (uint64_t)sb->start) / SHARE_WIDTH);
+	if (i >= SHARE_MAX) {
+		sb->dropped++;
+		return 0;
+	}
+	if (i >= sb->cap) {
+		size_t cap = sb->cap ? sb->cap : 64;
+		uint64_t (*nb)[NSHARE];
+		while (cap <= i)
+			cap *= 2;
+		if ((nb = realloc(sb->b, cap * sizeof(*nb))) == NULL)
+			return -1;
+		memset(nb + sb->cap, 0, (cap - sb->cap) * sizeof(*nb));
+		sb->b = nb;
+		sb->cap = cap;
+	}
+	if (i >= sb->n)
+		sb->n = i + 1;
+	sb->b[i][c] += p->wire_len > 0 ? p->wire_len : (uint64_t)p->ip_len + 14;
+	return 0;
+}
+
+/* m's share: the seconds its span touches. */
+static void
+share_of(const struct analysis *a, struct migration *m)
+{
+	const struct share_bins *sb = &a->share;
+	size_t i, j;
+
+	memset(m->share, 0, sizeof(m->share));
+	if (sb->n == 0 || m->last < sb->start)
+		return;
+	i = m->first <= sb->start ? 0 :
+	    (size_t)((m->first - sb->start) / SHARE_WIDTH);
+	j = (size_t)((m->last - sb->start) / SHARE_WIDTH);
+	for (; i <= j && i < sb->n; i++)
+		for (int c = 0; c < NSHARE; c++)
+			m->share[c] += sb->b[i][c];
+}
+
 /* Every measure of one record: 0, or -1 when out of memory. Inline in
  * both callers: the read loop's is the one that counts. */
 static inline __attribute__((always_inline)) int
@@ -354,6 +420,11 @@ measure_pkt(struct analysis *a, struct pass *ps, const struct pkt *p)
 	if (mig && (timeline_add(a->tl, p->ts, TL_STREAM_BYTES, added) < 0 ||
 	    timeline_add(a->tl, p->ts, TL_STREAM_FRAME_BYTES,
 	    (uint64_t)p->ip_len + 14) < 0))
+		return -1;
+	if (mig && p->src >= 0 && p->src < 64)
+		ps->share_src |= (uint64_t)1 << p->src;
+	if (ps->share_src != 0 && p->src >= 0 && p->src < 64 &&
+	    (ps->share_src >> p->src & 1) && share_add(a, ps, p) < 0)
 		return -1;
 	if (a->vm_found) {
 		int e = echo_add(a->echo, p), rarp;
@@ -703,6 +774,7 @@ split_migrations(struct analysis *a, int *lost)
 			    &m->bottleneck);
 		m->full_bins = sp.full;
 		m->inside_bins = sp.inside;
+		share_of(a, m);
 		m->announce = MT_NS_NONE;
 		modes_of(a, m, k);
 		/* Post-copy: the guest runs on the destination before the
@@ -954,6 +1026,7 @@ run(const struct analysis_opts *o, const struct input *in, char *errbuf)
 	a->o = *o;
 	a->first_ts = a->last_ts = MT_NS_NONE;
 	a->vm_first = a->vm_last = MT_NS_NONE;
+	a->share.start = MT_NS_NONE;
 	if (o->vm_ip.family != 0) {
 		a->vm_found = 1;
 		a->vm.ip = o->vm_ip;
@@ -995,6 +1068,7 @@ run(const struct analysis_opts *o, const struct input *in, char *errbuf)
 		b->o = *o;
 		b->first_ts = b->last_ts = MT_NS_NONE;
 		b->vm_first = b->vm_last = MT_NS_NONE;
+		b->share.start = MT_NS_NONE;
 		b->vm = a->vm;
 		b->vm_found = a->vm_found;
 		analysis_free(a);

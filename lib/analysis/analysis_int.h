@@ -17,6 +17,20 @@
 
 enum int_method { INT_NONE, INT_ECHO, INT_SILENCE, INT_TCP_STALL };
 
+/* The link's share: frame bytes by class on the capture(s) that carry the
+ * migration stream, per second (what the stream shares the wire with). */
+enum share_class { SHARE_MIGRATION, SHARE_STORAGE, SHARE_RPC, SHARE_NFS,
+    SHARE_OTHER, NSHARE };
+#define SHARE_WIDTH	MT_NS_PER_S
+#define SHARE_MAX	((size_t)1 << 18)	/* seconds: 3 days, 10 MiB */
+
+struct share_bins {
+	mt_ns start;			/* MT_NS_NONE until the first */
+	size_t n, cap;
+	uint64_t (*b)[NSHARE];
+	uint64_t dropped;		/* frames past SHARE_MAX seconds */
+};
+
 struct analysis_input {
 	char *path;
 	struct src_stats st;
@@ -60,6 +74,8 @@ struct migration {
 	mt_ns announce;			/* the VM's first announce inside the
 					 * gap, or MT_NS_NONE */
 	struct mig_modes mo;
+	uint64_t share[NSHARE];		/* frame bytes by class on its link,
+					 * in the seconds it spans */
 };
 
 /* The VM's announces kept for the migrations: at most this many (five a
@@ -118,6 +134,7 @@ struct analysis {
 					 * interruption belongs to, or NULL */
 
 	struct timeline *tl;
+	struct share_bins share;
 
 	/* the VM's tunnel endpoints (NULL: the VM not found) */
 	struct overlay *ov;

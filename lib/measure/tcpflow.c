@@ -130,6 +130,7 @@ struct tcpflow {
 	/* The walks of RPC, TLS and return-path directions (struct
 	 * walk_key -> struct sc_walk): few flows, so apart from the flows. */
 	struct htab *walks;
+	uint8_t last_kind;	/* enum tcpflow_kind of the last packet */
 	struct tcp_postcopy *pc;	/* post-copy switches seen */
 	size_t npc, cappc;
 };
@@ -487,6 +488,7 @@ tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
 	struct last_flow *c;
 
 	*new_mig_bytes = 0;
+	t->last_kind = TCPFLOW_OTHER;
 	if (!(p->layers & PKT_L_TCP))
 		return 0;
 	if (t->next_sweep == MT_NS_NONE)
@@ -583,6 +585,10 @@ tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
 		if (h->migration && t->npc > 0 && added > 0)
 			postcopy_bytes(t, p, added);
 	}
+	t->last_kind = h->migration || peer->migration ? TCPFLOW_MIGRATION :
+	    h->cls == SC_NBD ? TCPFLOW_STORAGE :
+	    h->cls == SC_RPC || peer->cls == SC_RPC || libvirt_port(p->sport) ||
+	    libvirt_port(p->dport) ? TCPFLOW_RPC : TCPFLOW_OTHER;
 	/* After on_data, so a FIN with the first data has its base. The FIN
 	 * follows the segment's payload, which may lie past snd_max when the
 	 * capture missed segments. */
@@ -759,6 +765,12 @@ tcpflow_list(struct tcpflow *t, struct tcp_dir_info **out, size_t *n)
 	*out = v;
 	*n = cnt;
 	return 0;
+}
+
+enum tcpflow_kind
+tcpflow_last_kind(const struct tcpflow *t)
+{
+	return (enum tcpflow_kind)t->last_kind;
 }
 
 const struct tcp_postcopy *

@@ -90,6 +90,11 @@ int tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
  */
 int tcpflow_list(struct tcpflow *t, struct tcp_dir_info **out, size_t *n);
 
+/* What the flow of the last packet given to tcpflow_add() is. */
+enum tcpflow_kind { TCPFLOW_OTHER, TCPFLOW_MIGRATION, TCPFLOW_STORAGE,
+    TCPFLOW_RPC };
+enum tcpflow_kind tcpflow_last_kind(const struct tcpflow *t);
+
 /* The post-copy switches seen, in time order (*n of them; owned by t). */
 const struct tcp_postcopy *tcpflow_postcopy(const struct tcpflow *t, size_t *n);
 

@@ -69,6 +69,13 @@ modes_json_add(const struct analysis *a, const struct migration *m,
 		    "channels", (int)mo->st_channels));
 	json_object_set_new(o, "outcome", json_string(mo != NULL ?
 	    mo->outcome : "unknown"));
+	json_object_set_new(o, "link_share", m == NULL ? json_null() :
+	    json_pack("{s:I, s:I, s:I, s:I, s:I}",
+	    "migration", (json_int_t)m->share[SHARE_MIGRATION],
+	    "storage", (json_int_t)m->share[SHARE_STORAGE],
+	    "libvirt_rpc", (json_int_t)m->share[SHARE_RPC],
+	    "nfs", (json_int_t)m->share[SHARE_NFS],
+	    "other", (json_int_t)m->share[SHARE_OTHER]));
 }
 
 void
