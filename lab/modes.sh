@@ -8,14 +8,14 @@
 #   tls        --tls: QEMU's native TLS on the migration port, with a CA
 #              and certificates made by certtool (the server certificate
 #              names both nodes' management addresses)
-#   postcopy   --postcopy, then virsh migrate-postcopy after
-#              --switch-after seconds (default 2)
+#   postcopy   --postcopy, then virsh migrate-postcopy --switch-after
+#              seconds (default 2) after the stream began
 #   multifd    --parallel --parallel-connections 4
 #   storage    --copy-storage-all --disks-port 49153: a raw disk at the
 #              same path on both nodes, different files (each node's
 #              /var/lib/libvirt is its own), filled on node A
-#   abort      virsh domjobabort after --switch-after seconds: the
-#              migration fails, the guest stays on node A
+#   abort      virsh domjobabort --switch-after seconds after the stream
+#              began: the migration fails, the guest stays on node A
 
 MODES="plain tunnelled tls postcopy multifd storage abort"
 MODE_NBD_PORT=49153
@@ -116,6 +116,17 @@ mode_during() {
 	postcopy | abort) ;;
 	*) return 0 ;;
 	esac
+	# From when QEMU's stream runs (libvirt's prepare phase can take
+	# seconds under TCG): post-copy cannot start, nor an abort hit the
+	# stream, before it.
+	local i=0 done
+	while [ $i -lt 240 ]; do
+		done=$(in_ns "$NS_C" virsh -c "$URI_A" domjobinfo "$DOMAIN" 2>/dev/null |
+		    awk '/^Memory processed:/ { print ($3 > 0) }')
+		[ "$done" = 1 ] && break
+		sleep 0.25
+		i=$((i + 1))
+	done
 	sleep "$2"
 	if [ "$1" = postcopy ]; then
 		log "run: switching to post-copy"
