@@ -119,11 +119,11 @@ mode_during() {
 	# From when QEMU's stream runs (libvirt's prepare phase can take
 	# seconds under TCG): post-copy cannot start, nor an abort hit the
 	# stream, before it.
-	local i=0 done
+	local i=0 ran
 	while [ $i -lt 240 ]; do
-		done=$(in_ns "$NS_C" virsh -c "$URI_A" domjobinfo "$DOMAIN" 2>/dev/null |
+		ran=$(in_ns "$NS_C" virsh -c "$URI_A" domjobinfo "$DOMAIN" 2>/dev/null |
 		    awk '/^Memory processed:/ { print ($3 > 0) }')
-		[ "$done" = 1 ] && break
+		[ "$ran" = 1 ] && break
 		sleep 0.25
 		i=$((i + 1))
 	done
