@@ -83,6 +83,23 @@ START_TEST(rpc_stream_aligned)
 	ck_assert_int_eq(w.tunnel, 1);
 	ck_assert_uint_eq(w.messages, 2);
 	ck_assert_int_eq(w.first, 1 * MS);
+	/* QEVM not captured (30 bytes): the prepare-tunnel procedure (350
+	 * is none, 304 is) says it. */
+	sc_walk_init(&w, SC_RPC, BASE, 1);
+	rpc(s, 28 + 1000, 3, 2);
+	sc_walk_segment(&w, BASE, 1028, s, 30, 1);
+	ck_assert_int_eq(w.tunnel, 0);
+	sc_walk_init(&w, SC_RPC, BASE, 1);
+	be32(s + 12, 304);
+	sc_walk_segment(&w, BASE, 1028, s, 30, 1);
+	ck_assert_int_eq(w.tunnel, 1);
+	sc_walk_init(&w, SC_RPC, BASE, 1);
+	rpc(s, 28 + 1000, 3, 2);
+	be32(s + 28, 0x5145564d);
+	n = sc_walk_segment(&w, BASE, 600, s, 32, 1 * MS);
+	n += sc_walk_segment(&w, BASE + 600, 428, NULL, 0, 2 * MS);
+	rpc(s, 28 + 500, 3, 2);
+	n += sc_walk_segment(&w, BASE + 1028, 528, s, 32, 3 * MS);
 	ck_assert_int_eq(w.last, 3 * MS);
 	/* The same segment again (a retransmission): nothing more. */
 	ck_assert_uint_eq(sc_walk_segment(&w, BASE + 1028, 528, s, 32, 4 * MS), 0);

@@ -18,6 +18,20 @@
 #define RPC_STATUS_OK		0		/* VIR_NET_OK */
 #define RPC_STATUS_CONTINUE	2		/* VIR_NET_CONTINUE */
 
+/*
+ * The procedures whose stream is a tunnelled migration
+ * (src/remote/remote_protocol.x): DOMAIN_MIGRATE_PREPARE_TUNNEL (148),
+ * _PREPARE_TUNNEL3 (215), _PREPARE_TUNNEL3_PARAMS (304, the one libvirt
+ * 11.3 uses: docs/migration-modes.md). They tell the tunnel where the
+ * capture kept too few bytes to show the "QEVM" 28 bytes into its first
+ * message (a snap length of 96 with TCP timestamps keeps 30).
+ */
+static int
+tunnel_proc(uint32_t proc)
+{
+	return proc == 148 || proc == 215 || proc == 304;
+}
+
 /* Programs that speak on a libvirtd connection. */
 static int
 rpc_program(uint32_t prog)
@@ -93,7 +107,8 @@ sc_walk_init(struct sc_walk *w, enum sc_class kind, uint64_t start, int synced)
 static int
 rpc_header(struct sc_walk *w, const struct bytes *b, uint64_t *len, mt_ns ts)
 {
-	uint32_t l = 0, prog = 0, vers = 0, type = 0, status = 0, magic = 0;
+	uint32_t l = 0, prog = 0, vers = 0, proc = 0, type = 0, status = 0;
+	uint32_t magic = 0;
 
 	(void)ts;
 	if (!bytes_have(b, 0, SC_RPC_HEADER))
@@ -101,6 +116,7 @@ rpc_header(struct sc_walk *w, const struct bytes *b, uint64_t *len, mt_ns ts)
 	(void)get_be32(b, 0, &l);
 	(void)get_be32(b, 4, &prog);
 	(void)get_be32(b, 8, &vers);
+	(void)get_be32(b, 12, &proc);
 	(void)get_be32(b, 16, &type);
 	(void)get_be32(b, 24, &status);
 	if (l < SC_RPC_HEADER || l > RPC_MESSAGE_MAX || !rpc_program(prog) ||
@@ -114,8 +130,10 @@ rpc_header(struct sc_walk *w, const struct bytes *b, uint64_t *len, mt_ns ts)
 		 * first bytes are QEMU's magic. */
 		w->counting = 1;
 		w->streaming = 1;
-		if (get_be32(b, SC_RPC_HEADER, &magic) == 0 &&
-		    magic == SC_QEVM_MAGIC)
+		if (get_be32(b, SC_RPC_HEADER, &magic) == 0) {
+			if (magic == SC_QEVM_MAGIC)
+				w->tunnel = 1;
+		} else if (prog == 0x20008086U && tunnel_proc(proc))
 			w->tunnel = 1;
 	} else if (type == RPC_TYPE_STREAM)
 		w->streaming = 0;	/* the stream's end (OK) or abort (ERROR) */
