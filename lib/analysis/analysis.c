@@ -19,6 +19,7 @@
 
 #include "analysis/analysis.h"
 #include "analysis/analysis_int.h"
+#include "analysis/progress.h"
 
 void
 analysis_opts_init(struct analysis_opts *o)
@@ -128,51 +129,6 @@ read_once(const struct srcset *s, int nfiles)
 		if (srcset_stats(s, i)->once)
 			return srcset_stats(s, i)->path;
 	return NULL;
-}
-
-/* The progress line: only on a terminal, only after the first second. */
-struct progress {
-	int on;
-	struct timespec t0;
-	int shown;
-	const char *what;
-};
-
-static void
-progress_init(struct progress *pr, int on, const char *what)
-{
-	pr->on = on && isatty(STDERR_FILENO);
-	pr->shown = 0;
-	pr->what = what;
-	clock_gettime(CLOCK_MONOTONIC, &pr->t0);
-}
-
-static void
-progress_tick(struct progress *pr, const struct srcset *s)
-{
-	struct timespec now;
-	uint64_t done, total;
-	double el;
-
-	if (!pr->on)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	el = (double)(now.tv_sec - pr->t0.tv_sec) +
-	    (double)(now.tv_nsec - pr->t0.tv_nsec) / 1e9;
-	if (el < 1.0)
-		return;
-	srcset_progress(s, &done, &total);
-	fprintf(stderr, "\r%s: %3.0f%% (%.0f of %.0f MB, %.0f MB/s)  ",
-	    pr->what, total ? 100.0 * (double)done / (double)total : 0.0,
-	    (double)done / 1e6, (double)total / 1e6, (double)done / 1e6 / el);
-	pr->shown = 1;
-}
-
-static void
-progress_end(struct progress *pr)
-{
-	if (pr->shown)
-		fprintf(stderr, "\r%60s\r", "");
 }
 
 /*
@@ -328,69 +284,6 @@ keep_announce(struct analysis *a, mt_ns ts)
 	return 0;
 }
 
-/* The link's share: p's frame bytes under its class, in its second. 0,
- * or -1 when out of memory. */
-static int
-share_add(struct analysis *a, const struct pass *ps, const struct pkt *p)
-{
-	struct share_bins *sb = &a->share;
-	enum share_class c;
-	size_t i;
-
-	switch (tcpflow_last_kind(ps->tf)) {
-	case TCPFLOW_MIGRATION: c = SHARE_MIGRATION; break;
-	case TCPFLOW_STORAGE: c = SHARE_STORAGE; break;
-	case TCPFLOW_RPC: c = SHARE_RPC; break;
-	default:
-		/* NFS (RFC 7530: port 2049, TCP or UDP). */
-		c = (p->layers & (PKT_L_TCP | PKT_L_UDP)) &&
-		    (p->sport == 2049 || p->dport == 2049) ? SHARE_NFS :
-		    SHARE_OTHER;
-		break;
-	}
-	if (sb->start == MT_NS_NONE)
-		sb->start = p->ts - p->ts % SHARE_WIDTH;
-	i = p->ts <= sb->start ? 0 :
-	    (size_t)(((uint64_t)p->ts - (uint64_t)sb->start) / SHARE_WIDTH);
-	if (i >= SHARE_MAX) {
-		sb->dropped++;
-		return 0;
-	}
-	if (i >= sb->cap) {
-		size_t cap = sb->cap ? sb->cap : 64;
-		uint64_t (*nb)[NSHARE];
-		while (cap <= i)
-			cap *= 2;
-		if ((nb = realloc(sb->b, cap * sizeof(*nb))) == NULL)
-			return -1;
-		memset(nb + sb->cap, 0, (cap - sb->cap) * sizeof(*nb));
-		sb->b = nb;
-		sb->cap = cap;
-	}
-	if (i >= sb->n)
-		sb->n = i + 1;
-	sb->b[i][c] += p->wire_len > 0 ? p->wire_len : (uint64_t)p->ip_len + 14;
-	return 0;
-}
-
-/* m's share: the seconds its span touches. */
-static void
-share_of(const struct analysis *a, struct migration *m)
-{
-	const struct share_bins *sb = &a->share;
-	size_t i, j;
-
-	memset(m->share, 0, sizeof(m->share));
-	if (sb->n == 0 || m->last < sb->start)
-		return;
-	i = m->first <= sb->start ? 0 :
-	    (size_t)((m->first - sb->start) / SHARE_WIDTH);
-	j = (size_t)((m->last - sb->start) / SHARE_WIDTH);
-	for (; i <= j && i < sb->n; i++)
-		for (int c = 0; c < NSHARE; c++)
-			m->share[c] += sb->b[i][c];
-}
-
 /* Every measure of one record: 0, or -1 when out of memory. Inline in
  * both callers: the read loop's is the one that counts. */
 static inline __attribute__((always_inline)) int
@@ -424,7 +317,8 @@ measure_pkt(struct analysis *a, struct pass *ps, const struct pkt *p)
 	if (mig && p->src >= 0 && p->src < 64)
 		ps->share_src |= (uint64_t)1 << p->src;
 	if (ps->share_src != 0 && p->src >= 0 && p->src < 64 &&
-	    (ps->share_src >> p->src & 1) && share_add(a, ps, p) < 0)
+	    (ps->share_src >> p->src & 1) &&
+	    modes_share_add(a, tcpflow_last_kind(ps->tf), p) < 0)
 		return -1;
 	if (a->vm_found) {
 		int e = echo_add(a->echo, p), rarp;
@@ -604,16 +498,8 @@ measure(struct analysis *a, struct srcset *s, int guessing, const char *what,
 	if ((a->vm_found && echo_result(a->echo, &a->er) < 0) ||
 	    tcpflow_list(ps.tf, &a->dirs, &a->ndirs) < 0)
 		goto oom;
-	{
-		size_t npc;
-		const struct tcp_postcopy *pc = tcpflow_postcopy(ps.tf, &npc);
-		if (npc > 0) {
-			if ((a->pc = malloc(npc * sizeof(*pc))) == NULL)
-				goto oom;
-			memcpy(a->pc, pc, npc * sizeof(*pc));
-			a->npc = npc;
-		}
-	}
+	if (modes_keep_postcopy(a, ps.tf) < 0)
+		goto oom;
 	goto out;
 oom:
 	progress_end(&pr);
@@ -774,7 +660,7 @@ split_migrations(struct analysis *a, int *lost)
 			    &m->bottleneck);
 		m->full_bins = sp.full;
 		m->inside_bins = sp.inside;
-		share_of(a, m);
+		modes_share_of(a, m);
 		m->announce = MT_NS_NONE;
 		modes_of(a, m, k);
 		/* Post-copy: the guest runs on the destination before the
@@ -868,36 +754,6 @@ coverage(struct analysis *a)
 		    "the captures do not cover the migration";
 		return;
 	}
-}
-
-/* The migration the top-level interruption belongs to, and what the
- * reader must know about how the streams were found. */
-static void
-modes_notes(struct analysis *a)
-{
-	uint64_t volume = 0;
-	unsigned guessed = 0;
-
-	a->main_mig = NULL;
-	for (size_t k = 0; k < a->nmigs; k++) {
-		const struct migration *m = &a->migs[k];
-		if (a->method == INT_ECHO && m->gap != NULL &&
-		    m->gap->start == a->int_start)
-			a->main_mig = m;
-		volume += m->mo.volume;
-		guessed += m->mo.guessed;
-	}
-	if (a->main_mig == NULL && a->nmigs > 0)
-		a->main_mig = &a->migs[a->nmigs - 1];
-	if (volume > 0)
-		analysis_note(a, "%" PRIu64 " bytes of libvirt RPC or TLS "
-		    "streams were counted by volume: the capture did not hold "
-		    "the message headers there (headers-only?), so their "
-		    "framing is counted too", volume);
-	if (guessed > 0)
-		analysis_note(a, "%u migration stream(s) taken by port alone "
-		    "(--mig-ports), a guess: their first bytes were not "
-		    "captured or are of nothing known", guessed);
 }
 
 /* From the measures to the numbers the report gives. */

@@ -161,4 +161,18 @@ const char *modes_role(const struct analysis *a, const struct tcp_dir_info *d);
 /* d belongs to m (its first data inside m's span). */
 int modes_in(const struct migration *m, const struct tcp_dir_info *d);
 
+/* The link's share: count p's frame bytes under its class (kind: its
+ * flow's, from tcpflow) in its second (0, or -1 when out of memory);
+ * m->share from the seconds m's span touches. */
+int modes_share_add(struct analysis *a, enum tcpflow_kind kind,
+    const struct pkt *p);
+void modes_share_of(const struct analysis *a, struct migration *m);
+
+/* The migration the top-level interruption belongs to (a->main_mig), and
+ * the notes on how the streams were found. */
+void modes_notes(struct analysis *a);
+
+/* Copy tcpflow's post-copy switches into a: 0, or -1 when out of memory. */
+int modes_keep_postcopy(struct analysis *a, const struct tcpflow *tf);
+
 #endif /* MT_ANALYSIS_INT_H */

@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/analysis_int.h"
@@ -166,4 +168,112 @@ modes_outcome(const struct analysis *a, struct migration *m, size_t k)
 		mo->blackout = m->announce - m->gap->start;
 		mo->brownout = m->gap->end - m->announce;
 	}
+}
+
+/* The link's share: p's frame bytes under its class, in its second. 0,
+ * or -1 when out of memory. */
+int
+modes_share_add(struct analysis *a, enum tcpflow_kind kind,
+    const struct pkt *p)
+{
+	struct share_bins *sb = &a->share;
+	enum share_class c;
+	size_t i;
+
+	switch (kind) {
+	case TCPFLOW_MIGRATION: c = SHARE_MIGRATION; break;
+	case TCPFLOW_STORAGE: c = SHARE_STORAGE; break;
+	case TCPFLOW_RPC: c = SHARE_RPC; break;
+	default:
+		/* NFS (RFC 7530: port 2049, TCP or UDP). */
+		c = (p->layers & (PKT_L_TCP | PKT_L_UDP)) &&
+		    (p->sport == 2049 || p->dport == 2049) ? SHARE_NFS :
+		    SHARE_OTHER;
+		break;
+	}
+	if (sb->start == MT_NS_NONE)
+		sb->start = p->ts - p->ts % SHARE_WIDTH;
+	i = p->ts <= sb->start ? 0 :
+	    (size_t)(((uint64_t)p->ts - (uint64_t)sb->start) / SHARE_WIDTH);
+	if (i >= SHARE_MAX) {
+		sb->dropped++;
+		return 0;
+	}
+	if (i >= sb->cap) {
+		size_t cap = sb->cap ? sb->cap : 64;
+		uint64_t (*nb)[NSHARE];
+		while (cap <= i)
+			cap *= 2;
+		if ((nb = realloc(sb->b, cap * sizeof(*nb))) == NULL)
+			return -1;
+		memset(nb + sb->cap, 0, (cap - sb->cap) * sizeof(*nb));
+		sb->b = nb;
+		sb->cap = cap;
+	}
+	if (i >= sb->n)
+		sb->n = i + 1;
+	sb->b[i][c] += p->wire_len > 0 ? p->wire_len : (uint64_t)p->ip_len + 14;
+	return 0;
+}
+
+void
+modes_share_of(const struct analysis *a, struct migration *m)
+{
+	const struct share_bins *sb = &a->share;
+	size_t i, j;
+
+	memset(m->share, 0, sizeof(m->share));
+	if (sb->n == 0 || m->last < sb->start)
+		return;
+	i = m->first <= sb->start ? 0 :
+	    (size_t)((m->first - sb->start) / SHARE_WIDTH);
+	j = (size_t)((m->last - sb->start) / SHARE_WIDTH);
+	for (; i <= j && i < sb->n; i++)
+		for (int c = 0; c < NSHARE; c++)
+			m->share[c] += sb->b[i][c];
+}
+
+/* The migration the top-level interruption belongs to, and what the
+ * reader must know about how the streams were found. */
+void
+modes_notes(struct analysis *a)
+{
+	uint64_t volume = 0;
+	unsigned guessed = 0;
+
+	a->main_mig = NULL;
+	for (size_t k = 0; k < a->nmigs; k++) {
+		const struct migration *m = &a->migs[k];
+		if (a->method == INT_ECHO && m->gap != NULL &&
+		    m->gap->start == a->int_start)
+			a->main_mig = m;
+		volume += m->mo.volume;
+		guessed += m->mo.guessed;
+	}
+	if (a->main_mig == NULL && a->nmigs > 0)
+		a->main_mig = &a->migs[a->nmigs - 1];
+	if (volume > 0)
+		analysis_note(a, "%" PRIu64 " bytes of libvirt RPC or TLS "
+		    "streams were counted by volume: the capture did not hold "
+		    "the message headers there (headers-only?), so their "
+		    "framing is counted too", volume);
+	if (guessed > 0)
+		analysis_note(a, "%u migration stream(s) taken by port alone "
+		    "(--mig-ports), a guess: their first bytes were not "
+		    "captured or are of nothing known", guessed);
+}
+
+int
+modes_keep_postcopy(struct analysis *a, const struct tcpflow *tf)
+{
+	size_t npc;
+	const struct tcp_postcopy *pc = tcpflow_postcopy(tf, &npc);
+
+	if (npc == 0)
+		return 0;
+	if ((a->pc = malloc(npc * sizeof(*pc))) == NULL)
+		return -1;
+	memcpy(a->pc, pc, npc * sizeof(*pc));
+	a->npc = npc;
+	return 0;
 }
