@@ -29,6 +29,8 @@ struct share_bins {
 	size_t n, cap;
 	uint64_t (*b)[NSHARE];
 	uint64_t dropped;		/* frames past SHARE_MAX seconds */
+	mt_ns hot_lo, hot_hi;		/* the second of the last frame ... */
+	size_t hot;			/* ... and its index (hot_hi 0: none) */
 };
 
 struct analysis_input {
