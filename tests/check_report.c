@@ -295,7 +295,12 @@ add_stream(struct capture *c)
  * JSON checks.
  */
 
-/* obj has exactly these keys (NULL-terminated). */
+/* Keys a migration or interruption object has only when they apply. */
+static const char *const OPTIONAL_KEYS[] = { "postcopy", "storage",
+    "blackout_s", "brownout_s", NULL };
+
+/* obj has exactly these keys (NULL-terminated), and of OPTIONAL_KEYS
+ * those that apply. */
 static void
 keys_are(const json_t *obj, const char *const *keys, const char *what)
 {
@@ -305,6 +310,14 @@ keys_are(const json_t *obj, const char *const *keys, const char *what)
 	for (; keys[n] != NULL; n++)
 		ck_assert_msg(json_object_get(obj, keys[n]) != NULL,
 		    "%s has no key \"%s\"", what, keys[n]);
+	/* Keys present only for some migrations (post-copy, storage copy). */
+	for (size_t i = 0; OPTIONAL_KEYS[i] != NULL; i++)
+		if (json_object_get(obj, OPTIONAL_KEYS[i]) != NULL) {
+			int listed = 0;
+			for (size_t j = 0; j < n; j++)
+				listed |= strcmp(keys[j], OPTIONAL_KEYS[i]) == 0;
+			n += !listed;
+		}
 	ck_assert_msg(json_object_size(obj) == n, "%s has %zu keys, not %zu",
 	    what, json_object_size(obj), n);
 }
@@ -332,11 +345,15 @@ static const char *const MIG_KEYS[] = { "flows", "bytes", "first_data_ns",
     "last_data_ns", "duration_s", "mean_bps", "peak_bps", "wire_mean_bps",
     "wire_peak_bps", "bin_s", "retransmissions", "zero_windows", "link_bps",
     "utilisation",
-    "bottleneck", "bins_at_90pct", "bins_inside", "streams", NULL };
+    "bottleneck", "bins_at_90pct", "bins_inside", "streams", "transport",
+    "channels", "outcome", "link_share", NULL };
 static const char *const MIGS_KEYS[] = { "first_data_ns", "last_data_ns",
     "duration_s", "streams", "bytes", "mean_bps", "peak_bps",
     "retransmissions", "utilisation", "bottleneck", "bins_at_90pct",
-    "bins_inside", "interruption", NULL };
+    "bins_inside", "interruption", "transport", "channels", "outcome",
+    "link_share", NULL };
+static const char *const CHANNEL_KEYS[] = { "role", "by", "src", "sport",
+    "dst", "dport", "bytes", "first_ns", "last_ns", "by_volume", NULL };
 static const char *const MIGS_INT_KEYS[] = { "last_reply_before_ns",
     "first_reply_after_ns", "duration_s", "lost_probes", "announce_ns",
     "announce_to_first_reply_s", NULL };
@@ -432,6 +449,8 @@ all_keys(const json_t *doc)
 	keys_are(get(doc, "migration"), MIG_KEYS, "migration");
 	json_array_foreach(get(doc, "migration.streams"), i, v)
 		keys_are(v, STREAM_KEYS, "migration.streams[]");
+	json_array_foreach(get(doc, "migration.channels"), i, v)
+		keys_are(v, CHANNEL_KEYS, "migration.channels[]");
 	ck_assert(json_is_array(get(doc, "migrations")));
 	json_array_foreach(get(doc, "migrations"), i, v) {
 		keys_are(v, MIGS_KEYS, "migrations[]");

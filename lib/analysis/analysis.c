@@ -20,6 +20,7 @@
 #include "analysis/analysis.h"
 #include "analysis/analysis_int.h"
 #include "input/dedup.h"
+#include "analysis/progress.h"
 
 void
 analysis_opts_init(struct analysis_opts *o)
@@ -57,6 +58,8 @@ analysis_free(struct analysis *a)
 	timeline_free(a->tl);
 	free(a->dirs);
 	free(a->migs);
+	free(a->pc);
+	free(a->share.b);
 	free(a->vm_ann);
 	free(a->copies);
 	clocks_free(a->ck);
@@ -67,51 +70,6 @@ analysis_free(struct analysis *a)
 		free(a->inputs[i].path);
 	free(a->inputs);
 	free(a);
-}
-
-/* The progress line: only on a terminal, only after the first second. */
-struct progress {
-	int on;
-	struct timespec t0;
-	int shown;
-	const char *what;
-};
-
-static void
-progress_init(struct progress *pr, int on, const char *what)
-{
-	pr->on = on && isatty(STDERR_FILENO);
-	pr->shown = 0;
-	pr->what = what;
-	clock_gettime(CLOCK_MONOTONIC, &pr->t0);
-}
-
-static void
-progress_tick(struct progress *pr, const struct srcset *s)
-{
-	struct timespec now;
-	uint64_t done, total;
-	double el;
-
-	if (!pr->on)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	el = (double)(now.tv_sec - pr->t0.tv_sec) +
-	    (double)(now.tv_nsec - pr->t0.tv_nsec) / 1e9;
-	if (el < 1.0)
-		return;
-	srcset_progress(s, &done, &total);
-	fprintf(stderr, "\r%s: %3.0f%% (%.0f of %.0f MB, %.0f MB/s)  ",
-	    pr->what, total ? 100.0 * (double)done / (double)total : 0.0,
-	    (double)done / 1e6, (double)total / 1e6, (double)done / 1e6 / el);
-	pr->shown = 1;
-}
-
-static void
-progress_end(struct progress *pr)
-{
-	if (pr->shown)
-		fprintf(stderr, "\r%60s\r", "");
 }
 
 /*
@@ -148,6 +106,8 @@ struct pass {
 	size_t nkept;
 	mt_ns last_vm;
 	int vm_seen;		/* a frame from or to the VM's IP address */
+	uint64_t share_src;	/* captures (bit pkt.src) that carried
+				 * migration data: the link's share counts */
 };
 
 /* Set up the measures that depend on the VM (a->vm, if a->vm_found). */
@@ -294,6 +254,12 @@ measure_pkt(struct analysis *a, struct pass *ps, const struct pkt *p)
 	if (mig && (timeline_add(a->tl, p->ts, TL_STREAM_BYTES, added) < 0 ||
 	    timeline_add(a->tl, p->ts, TL_STREAM_FRAME_BYTES,
 	    (uint64_t)p->ip_len + 14) < 0))
+		return -1;
+	if (mig && p->src >= 0 && p->src < 64)
+		ps->share_src |= (uint64_t)1 << p->src;
+	if (ps->share_src != 0 && p->src >= 0 && p->src < 64 &&
+	    (ps->share_src >> p->src & 1) &&
+	    modes_share_add(a, tcpflow_last_kind(ps->tf), p) < 0)
 		return -1;
 	if (a->vm_found) {
 		int e = echo_add(a->echo, p), rarp;
@@ -494,6 +460,8 @@ measure(struct analysis *a, struct srcset *s, int guessing, const char *what,
 	if ((a->vm_found && echo_result(a->echo, &a->er) < 0) ||
 	    tcpflow_list(ps.tf, &a->dirs, &a->ndirs) < 0)
 		goto oom;
+	if (modes_keep_postcopy(a, ps.tf) < 0)
+		goto oom;
 	goto out;
 oom:
 	progress_end(&pr);
@@ -646,6 +614,7 @@ split_migrations(struct analysis *a, int *lost)
 	}
 	for (size_t k = 0; k < a->nmigs; k++) {
 		struct span sp;
+		mt_ns at;
 
 		m = &a->migs[k];
 		if (m->last > m->first)
@@ -658,11 +627,16 @@ split_migrations(struct analysis *a, int *lost)
 			    &m->bottleneck);
 		m->full_bins = sp.full;
 		m->inside_bins = sp.inside;
+		modes_share_of(a, m);
 		m->announce = MT_NS_NONE;
+		modes_of(a, m, k);
+		/* Post-copy: the guest runs on the destination before the
+		 * stream ends; its gap holds the first page request. */
+		at = m->mo.postcopy ? m->mo.pc_start : m->last;
 		if (a->vm_found)
 			for (size_t g = 0; g < a->er.ngaps; g++)
-				if (a->er.gaps[g].start <= m->last &&
-				    m->last <= a->er.gaps[g].end) {
+				if (a->er.gaps[g].start <= at &&
+				    at <= a->er.gaps[g].end) {
 					m->gap = &a->er.gaps[g];
 					break;
 				}
@@ -673,6 +647,7 @@ split_migrations(struct analysis *a, int *lost)
 			    a->vm_ann[j] <= m->gap->end &&
 			    (m->announce == MT_NS_NONE || a->vm_ann[j] < m->announce))
 				m->announce = a->vm_ann[j];
+		modes_outcome(a, m, k);
 	}
 	return 0;
 }
@@ -834,6 +809,7 @@ summarise(struct analysis *a)
 		    "bottleneck span all of them, the service interruption is "
 		    "one of them; each one's are under Migrations (JSON: "
 		    "migrations)", a->nmigs);
+	modes_notes(a);
 	if (lost)
 		analysis_note(a, "part of the timeline could not be read back "
 		    "from its temporary file (%s): the peak throughput and the "
@@ -877,6 +853,7 @@ run(const struct analysis_opts *o, const struct run_input *in, char *errbuf)
 	a->o = *o;
 	a->first_ts = a->last_ts = MT_NS_NONE;
 	a->vm_first = a->vm_last = MT_NS_NONE;
+	a->share.start = MT_NS_NONE;
 	if (o->vm_ip.family != 0) {
 		a->vm_found = 1;
 		a->vm.ip = o->vm_ip;
@@ -921,6 +898,7 @@ run(const struct analysis_opts *o, const struct run_input *in, char *errbuf)
 		b->o = *o;
 		b->first_ts = b->last_ts = MT_NS_NONE;
 		b->vm_first = b->vm_last = MT_NS_NONE;
+		b->share.start = MT_NS_NONE;
 		b->vm = a->vm;
 		b->vm_found = a->vm_found;
 		b->ck = a->ck;

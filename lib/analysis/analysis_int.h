@@ -17,6 +17,22 @@
 
 enum int_method { INT_NONE, INT_ECHO, INT_SILENCE, INT_TCP_STALL };
 
+/* The link's share: frame bytes by class on the capture(s) that carry the
+ * migration stream, per second (what the stream shares the wire with). */
+enum share_class { SHARE_MIGRATION, SHARE_STORAGE, SHARE_RPC, SHARE_NFS,
+    SHARE_OTHER, NSHARE };
+#define SHARE_WIDTH	MT_NS_PER_S
+#define SHARE_MAX	((size_t)1 << 18)	/* seconds: 3 days, 10 MiB */
+
+struct share_bins {
+	mt_ns start;			/* MT_NS_NONE until the first */
+	size_t n, cap;
+	uint64_t (*b)[NSHARE];
+	uint64_t dropped;		/* frames past SHARE_MAX seconds */
+	mt_ns hot_lo, hot_hi;		/* the second of the last frame ... */
+	size_t hot;			/* ... and its index (hot_hi 0: none) */
+};
+
 struct analysis_input {
 	char *path;
 	struct src_stats st;
@@ -29,6 +45,25 @@ struct analysis_input {
  * pauses before the stream's last bytes and answers again only after the
  * destination has them all.
  */
+/*
+ * How a migration moved (modes.c): its transport, its post-copy phase
+ * from the return path, its storage copy, how it ended, and the split of
+ * a post-copy interruption.
+ */
+struct mig_modes {
+	const char *transport;		/* "tcp", "tunnelled", "tls", "unknown" */
+	unsigned guessed;		/* its streams taken by port alone */
+	uint64_t volume;		/* bytes counted by volume (a walk out of sync) */
+	int postcopy;
+	mt_ns pc_start, pc_last;	/* first and last page request */
+	uint64_t pc_requests, pc_bytes_after;
+	unsigned st_channels;		/* storage copy (NBD) connections */
+	uint64_t st_bytes;
+	mt_ns st_first, st_last;
+	const char *outcome;		/* "completed", "aborted", "unknown" */
+	mt_ns blackout, brownout;	/* post-copy with an announce in its gap */
+};
+
 struct migration {
 	mt_ns first, last;		/* first and last data of its streams */
 	unsigned streams;
@@ -40,6 +75,9 @@ struct migration {
 	const struct echo_gap *gap;	/* NULL: no reply gap holds its end */
 	mt_ns announce;			/* the VM's first announce inside the
 					 * gap, or MT_NS_NONE */
+	struct mig_modes mo;
+	uint64_t share[NSHARE];		/* frame bytes by class on its link,
+					 * in the seconds it spans */
 };
 
 /*
@@ -135,7 +173,13 @@ struct analysis {
 	mt_ns *vm_ann;			/* the VM's announces, as read */
 	size_t nvm_ann, cap_vm_ann;
 
+	struct tcp_postcopy *pc;	/* post-copy switches (tcpflow) */
+	size_t npc;
+	const struct migration *main_mig;	/* the one the top-level
+					 * interruption belongs to, or NULL */
+
 	struct timeline *tl;
+	struct share_bins share;
 
 	/* the VM's tunnel endpoints (NULL: the VM not found) */
 	struct overlay *ov;
@@ -164,5 +208,33 @@ void clocks_summarise(struct analysis *a);
  * interruption's host fields, for report_json.c. */
 json_t *report_clocks_json(const struct analysis *a);
 void report_clocks_interruption(const struct analysis *a, json_t *o);
+
+/* modes.c: m's transport, post-copy phase and storage copy (before its
+ * gap is looked for: a post-copy gap holds the first page request, not
+ * the stream's end), then, with m->gap and m->announce set, its outcome
+ * and blackout/brownout. */
+void modes_of(const struct analysis *a, struct migration *m, size_t k);
+void modes_outcome(const struct analysis *a, struct migration *m, size_t k);
+
+/* The role of a migration direction: "main", "multifd", "preempt",
+ * "rpc", "tls", or "unknown" (by port, bytes unseen). */
+const char *modes_role(const struct analysis *a, const struct tcp_dir_info *d);
+
+/* d belongs to m (its first data inside m's span). */
+int modes_in(const struct migration *m, const struct tcp_dir_info *d);
+
+/* The link's share: count p's frame bytes under its class (kind: its
+ * flow's, from tcpflow) in its second (0, or -1 when out of memory);
+ * m->share from the seconds m's span touches. */
+int modes_share_add(struct analysis *a, enum tcpflow_kind kind,
+    const struct pkt *p);
+void modes_share_of(const struct analysis *a, struct migration *m);
+
+/* The migration the top-level interruption belongs to (a->main_mig), and
+ * the notes on how the streams were found. */
+void modes_notes(struct analysis *a);
+
+/* Copy tcpflow's post-copy switches into a: 0, or -1 when out of memory. */
+int modes_keep_postcopy(struct analysis *a, const struct tcpflow *tf);
 
 #endif /* MT_ANALYSIS_INT_H */

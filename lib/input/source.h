@@ -22,7 +22,7 @@
 struct srcset;
 
 /* Payload bytes a record keeps (out->payload_caplen is at most this). */
-#define SRC_PAYLOAD_KEEP	16
+#define SRC_PAYLOAD_KEEP	32
 
 /* Per-file counters, for the report. */
 struct src_stats {

@@ -5,7 +5,13 @@
 #include <string.h>
 
 #include "base/htab.h"
+#include "measure/streamclass.h"
 #include "measure/tcpflow.h"
+
+/* libvirtd's listening ports (libvirtd.conf tcp_port, tls_port): their
+ * connections are RPC, never a migration stream by port. */
+#define LIBVIRT_TCP_PORT	16509
+#define LIBVIRT_TLS_PORT	16514
 
 /*
  * A flow's key: endpoints in a canonical order (lower address first), as
@@ -65,7 +71,8 @@ struct half {
 	uint8_t have_ack;
 	uint8_t fin;		/* a FIN was sent: it takes one sequence number */
 	uint8_t zero;		/* peer advertises a zero window now */
-	uint8_t migration, magic;
+	uint8_t migration;
+	uint8_t cls;		/* enum sc_class, from the first data */
 	uint8_t syn_seen;
 	uint8_t opener;		/* sent the SYN without ACK: the client side */
 	uint64_t retrans_at_progress;
@@ -79,6 +86,8 @@ struct half {
 	unsigned syns;		/* SYNs without ACK sent (1 + resends) */
 	uint32_t isn;
 	uint8_t hs_done;	/* the peer's SYN/ACK was seen */
+	uint8_t by_port;	/* migration by its port alone */
+	uint8_t walked;		/* a struct sc_walk follows its messages */
 };
 
 struct flow {
@@ -118,6 +127,17 @@ struct tcpflow {
 		struct flow *f;
 	} last[TCPFLOW_LAST];
 	uint64_t magic_flows;	/* flows taken in by their magic alone, ever */
+	/* The walks of RPC, TLS and return-path directions (struct
+	 * walk_key -> struct sc_walk): few flows, so apart from the flows. */
+	struct htab *walks;
+	uint8_t last_kind;	/* enum tcpflow_kind of the last packet */
+	struct tcp_postcopy *pc;	/* post-copy switches seen */
+	size_t npc, cappc;
+};
+
+struct walk_key {
+	struct flow_key k;
+	uint64_t dir;
 };
 
 struct tcpflow *
@@ -130,7 +150,10 @@ tcpflow_new(const struct tcpflow_opts *o)
 	t->o = *o;
 	t->next_sweep = MT_NS_NONE;
 	t->flows = htab_new(sizeof(struct flow_key), sizeof(struct flow));
-	if (t->flows == NULL) {
+	t->walks = htab_new(sizeof(struct walk_key), sizeof(struct sc_walk));
+	if (t->flows == NULL || t->walks == NULL) {
+		htab_free(t->flows);
+		htab_free(t->walks);
 		free(t);
 		return NULL;
 	}
@@ -143,7 +166,9 @@ tcpflow_free(struct tcpflow *t)
 	if (t == NULL)
 		return;
 	htab_free(t->flows);
+	htab_free(t->walks);
 	free(t->kept);
+	free(t->pc);
 	free(t);
 }
 
@@ -197,6 +222,12 @@ static inline int
 in_range(const struct tcpflow *t, uint16_t port)
 {
 	return port >= t->o.mig_port_lo && port <= t->o.mig_port_hi;
+}
+
+static inline int
+libvirt_port(uint16_t port)
+{
+	return port == LIBVIRT_TCP_PORT || port == LIBVIRT_TLS_PORT;
 }
 
 static int
@@ -253,7 +284,7 @@ on_ack(struct half *h, uint32_t ack32, mt_ns ts)
 
 /* A data segment of h: returns the new bytes it adds. */
 static uint64_t
-on_data(struct half *h, const struct pkt *p)
+on_data(struct half *h, const struct pkt *p, uint64_t *startp)
 {
 	uint64_t start, end, added = 0;
 
@@ -269,10 +300,13 @@ on_data(struct half *h, const struct pkt *p)
 		h->first_data = p->ts;
 		h->stall_start = h->stall_end = MT_NS_NONE;
 		h->progress = MT_NS_NONE;
-		if (start == h->base && has_magic(p))
-			h->magic = h->migration = 1;
+		/* What the bytes are, where they are the stream's first. */
+		h->cls = start == h->base ?
+		    (uint8_t)sc_classify(p->payload, p->payload_caplen) :
+		    SC_UNKNOWN;
 	} else
 		start = extend(h->snd_max, p->tcp_seq);
+	*startp = start;
 	end = start + p->l4_payload_len;
 	h->segments++;
 	h->last_data = p->ts;
@@ -296,6 +330,153 @@ on_data(struct half *h, const struct pkt *p)
 	return added;
 }
 
+/* The direction towards the listening migration port. A client whose
+ * ephemeral port also falls in the range is told by who opened the
+ * connection. */
+static inline int
+to_listener(const struct tcpflow *t, const struct pkt *p,
+    const struct half *h, const struct half *peer)
+{
+	return in_range(t, p->dport) && (!in_range(t, p->sport) || h->opener ||
+	    (!peer->opener && p->sport > p->dport));
+}
+
+static struct sc_walk *
+walk_of(struct tcpflow *t, const struct flow_key *k, int s, int create)
+{
+	struct walk_key wk;
+
+	memset(&wk, 0, sizeof(wk));
+	wk.k = *k;
+	wk.dir = (uint64_t)s;
+	return create ? htab_put(t->walks, &wk, NULL) : htab_get(t->walks, &wk);
+}
+
+/* Follow h's messages from extended seq start on. 0, or -1 when out of
+ * memory. */
+static int
+start_walk(struct tcpflow *t, const struct flow_key *k, int s,
+    struct half *h, uint64_t start, int synced)
+{
+	struct sc_walk *w = walk_of(t, k, s, 1);
+
+	if (w == NULL)
+		return -1;
+	sc_walk_init(w, (enum sc_class)h->cls, start, synced);
+	h->walked = 1;
+	return 0;
+}
+
+/*
+ * h's first data (p) came: its class from its bytes (on_data) or from its
+ * peer's, what follows from it for the migration, and its walk. 0, or -1
+ * when out of memory.
+ */
+static int
+classify(struct tcpflow *t, const struct flow_key *k, int s, struct half *h,
+    struct half *peer, const struct pkt *p, uint64_t start)
+{
+	if (peer->cls == SC_QEVM)
+		h->cls = SC_RETURN;	/* the destination's answers */
+	else if (peer->cls == SC_NBD)
+		h->cls = SC_NBD;	/* the client of an NBD server */
+	switch (h->cls) {
+	case SC_QEVM:
+		if (peer->have_data && peer->cls != SC_RETURN) {
+			/* The destination spoke first: a return path. */
+			peer->cls = SC_RETURN;
+			peer->migration = peer->by_port = 0;
+			if (start_walk(t, k, !s, peer, peer->snd_max, 0) < 0)
+				return -1;
+		}
+		h->migration = 1;
+		break;
+	case SC_MULTIFD:
+		h->migration = 1;
+		break;
+	case SC_NBD:
+		if (peer->have_data && peer->cls != SC_NBD) {
+			peer->cls = SC_NBD;
+			peer->migration = peer->by_port = 0;
+		}
+		break;
+	case SC_TLS:
+		/* TLS between the hosts on a migration port (QEMU's native
+		 * TLS); libvirtd's own TLS port is RPC. */
+		if (to_listener(t, p, h, peer) && !libvirt_port(p->sport))
+			h->migration = 1;
+		break;
+	default:
+		break;
+	}
+	if (h->cls == SC_RPC || h->cls == SC_TLS || h->cls == SC_RETURN)
+		return start_walk(t, k, s, h, h->base, start == h->base);
+	return 0;
+}
+
+/* Remember a post-copy switch (the first page request on a return path,
+ * p): 0, or -1 when out of memory. */
+static int
+postcopy_switch(struct tcpflow *t, const struct pkt *p, mt_ns ts)
+{
+	struct tcp_postcopy *c;
+
+	if (t->npc == t->cappc) {
+		size_t n = t->cappc ? 2 * t->cappc : 4;
+		if ((c = realloc(t->pc, n * sizeof(*c))) == NULL)
+			return -1;
+		t->pc = c;
+		t->cappc = n;
+	}
+	c = &t->pc[t->npc++];
+	memset(c, 0, sizeof(*c));
+	c->src = p->ip_dst;	/* the return path runs destination -> source */
+	c->dst = p->ip_src;
+	c->start = ts;
+	return 0;
+}
+
+/* Migration bytes from a host pair after its latest post-copy switch. */
+static void
+postcopy_bytes(struct tcpflow *t, const struct pkt *p, uint64_t added)
+{
+	for (size_t i = t->npc; i-- > 0;)
+		if (mt_addr_eq(&p->ip_src, &t->pc[i].src) &&
+		    mt_addr_eq(&p->ip_dst, &t->pc[i].dst)) {
+			if (p->ts >= t->pc[i].start)
+				t->pc[i].bytes_after += added;
+			return;
+		}
+}
+
+/*
+ * Walk h's segment p (extended seq start): for a walked migration
+ * direction *added becomes the bytes its messages carry (the tunnelled
+ * stream's data, the TLS records' payload). 0, or -1 when out of memory.
+ */
+static int
+walk_segment(struct tcpflow *t, const struct flow_key *k, int s,
+    struct half *h, const struct pkt *p, uint64_t start, uint64_t *added)
+{
+	struct sc_walk *w = walk_of(t, k, s, 0);
+	mt_ns req;
+	uint64_t n;
+
+	if (w == NULL)
+		return 0;
+	req = w->rp_first_req;
+	n = sc_walk_segment(w, start, p->l4_payload_len, p->payload,
+	    p->payload_caplen, p->ts);
+	if (h->cls == SC_RPC && w->tunnel)
+		h->migration = 1;	/* libvirt's tunnel carries QEMU's stream */
+	if (h->migration)
+		*added = n;
+	if (h->cls == SC_RETURN && req == MT_NS_NONE &&
+	    w->rp_first_req != MT_NS_NONE)
+		return postcopy_switch(t, p, w->rp_first_req);
+	return 0;
+}
+
 int
 tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
 {
@@ -307,6 +488,7 @@ tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
 	struct last_flow *c;
 
 	*new_mig_bytes = 0;
+	t->last_kind = TCPFLOW_OTHER;
 	if (!(p->layers & PKT_L_TCP))
 		return 0;
 	if (t->next_sweep == MT_NS_NONE)
@@ -323,6 +505,7 @@ tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
 	 * flow has come in by its magic alone: most of the other traffic.
 	 */
 	wanted = in_range(t, p->sport) || in_range(t, p->dport) ||
+	    libvirt_port(p->sport) || libvirt_port(p->dport) ||
 	    is_vm(t, &p->ip_src) || is_vm(t, &p->ip_dst);
 	magic = !wanted && p->l4_payload_len > 0 && has_magic(p);
 	if (!wanted && !magic && t->magic_flows == 0)
@@ -379,17 +562,33 @@ tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
 			peer->zero = 0;
 	}
 	if (p->l4_payload_len > 0 && !(p->tcp_flags & TCPF_SYN)) {
-		added = on_data(h, p);
-		/*
-		 * By port: the direction towards the listening migration port.
-		 * A client whose ephemeral port also falls in the range is told
-		 * by who opened the connection.
-		 */
-		if (!h->migration && in_range(t, p->dport) &&
-		    (!in_range(t, p->sport) || h->opener ||
-		    (!peer->opener && p->sport > p->dport)))
+		int first = !h->have_data;
+		uint64_t start;
+
+		added = on_data(h, p, &start);
+		if (first && classify(t, &k, s, h, peer, p, start) < 0)
+			return -1;
+		if (h->walked) {
+			if (walk_segment(t, &k, s, h, p, start, &added) < 0)
+				return -1;
+		} else if (!h->migration &&
+		    (h->cls == SC_UNKNOWN || h->cls == SC_OTHER) &&
+		    (peer->cls == SC_UNKNOWN || peer->cls == SC_OTHER) &&
+		    !libvirt_port(p->sport) && !libvirt_port(p->dport) &&
+		    to_listener(t, p, h, peer)) {
+			/* By port alone, a guess: its bytes were not seen,
+			 * or are of nothing known (a post-copy preempt
+			 * channel starts with a RAM page's header). */
 			h->migration = 1;
+			h->by_port = 1;
+		}
+		if (h->migration && t->npc > 0 && added > 0)
+			postcopy_bytes(t, p, added);
 	}
+	t->last_kind = h->migration || peer->migration ? TCPFLOW_MIGRATION :
+	    h->cls == SC_NBD ? TCPFLOW_STORAGE :
+	    h->cls == SC_RPC || peer->cls == SC_RPC || libvirt_port(p->sport) ||
+	    libvirt_port(p->dport) ? TCPFLOW_RPC : TCPFLOW_OTHER;
 	/* After on_data, so a FIN with the first data has its base. The FIN
 	 * follows the segment's payload, which may lie past snd_max when the
 	 * capture missed segments. */
@@ -416,10 +615,11 @@ cmp_first(const void *a, const void *b)
 
 /* Direction s of flow f (which carried data) as the report sees it. */
 static void
-dir_info(const struct flow *f, const struct flow_key *k, int s,
-    struct tcp_dir_info *d)
+dir_info(struct tcpflow *t, const struct flow *f, const struct flow_key *k,
+    int s, struct tcp_dir_info *d)
 {
 	const struct half *h = &f->h[s];
+	const struct sc_walk *w;
 
 	memset(d, 0, sizeof(*d));
 	d->stall_start = h->stall_start;
@@ -438,7 +638,9 @@ dir_info(const struct flow *f, const struct flow_key *k, int s,
 	d->sport = key_port(k, s);
 	d->dport = key_port(k, !s);
 	d->migration = h->migration;
-	d->magic = h->magic;
+	d->magic = h->cls == SC_QEVM;
+	d->cls = h->cls;
+	d->by_port = h->by_port;
 	d->involves_vm = f->involves_vm;
 	d->bytes = h->snd_max - h->base;
 	d->segments = h->segments;
@@ -447,6 +649,18 @@ dir_info(const struct flow *f, const struct flow_key *k, int s,
 	d->first_data = h->first_data;
 	d->last_data = h->last_data;
 	d->handshake_rtt = h->hs_rtt;
+	if (h->walked && (w = walk_of(t, k, s, 0)) != NULL) {
+		d->walked = 1;
+		d->walk = *w;
+		/* A tunnel's or TLS's stream is what its messages carry. */
+		if (h->migration) {
+			d->bytes = sc_walk_bytes(w);
+			if (w->first != MT_NS_NONE) {
+				d->first_data = w->first;
+				d->last_data = w->last;
+			}
+		}
+	}
 }
 
 /* Keep what the report needs of a retiring flow. */
@@ -458,8 +672,9 @@ fold(struct tcpflow *t, const struct flow *f, const struct flow_key *k)
 	for (int s = 0; s < 2; s++) {
 		if (!f->h[s].have_data)
 			continue;
-		dir_info(f, k, s, &d);
-		if (d.migration) {
+		dir_info(t, f, k, s, &d);
+		if (d.migration || d.cls == SC_NBD ||
+		    (d.cls == SC_RETURN && d.walk.messages > 0)) {
 			if (t->nkept == t->capkept) {
 				size_t ncap = t->capkept ? 2 * t->capkept : 16;
 				struct tcp_dir_info *nk = realloc(t->kept,
@@ -511,8 +726,14 @@ sweep(struct tcpflow *t, mt_ns now)
 		old[n++] = *(const struct flow_key *)key;
 	}
 	/* Deleted after the walk: htab allows no del while iterating. */
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		for (int s = 0; s < 2; s++) {
+			struct sc_walk *w = walk_of(t, &old[i], s, 0);
+			if (w != NULL)
+				htab_del_value(t->walks, w);
+		}
 		htab_del(t->flows, &old[i]);
+	}
 	free(old);
 	return 0;
 oom:
@@ -535,7 +756,7 @@ tcpflow_list(struct tcpflow *t, struct tcp_dir_info **out, size_t *n)
 	while ((f = htab_next(t->flows, &it, &key)) != NULL)
 		for (int s = 0; s < 2; s++)
 			if (f->h[s].have_data)
-				dir_info(f, key, s, &v[cnt++]);
+				dir_info(t, f, key, s, &v[cnt++]);
 	for (size_t i = 0; i < t->nkept; i++)
 		v[cnt++] = t->kept[i];
 	if (t->have_stall)
@@ -544,4 +765,17 @@ tcpflow_list(struct tcpflow *t, struct tcp_dir_info **out, size_t *n)
 	*out = v;
 	*n = cnt;
 	return 0;
+}
+
+enum tcpflow_kind
+tcpflow_last_kind(const struct tcpflow *t)
+{
+	return (enum tcpflow_kind)t->last_kind;
+}
+
+const struct tcp_postcopy *
+tcpflow_postcopy(const struct tcpflow *t, size_t *n)
+{
+	*n = t->npc;
+	return t->pc;
 }

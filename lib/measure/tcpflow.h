@@ -20,6 +20,7 @@
 
 #include "base/mt.h"
 #include "input/pkt.h"
+#include "measure/streamclass.h"
 
 #define QEMU_VM_FILE_MAGIC 0x5145564dU	/* "QEVM", migration/savevm.c */
 
@@ -29,6 +30,10 @@ struct tcp_dir_info {
 	uint16_t sport, dport;
 	int migration;		/* this direction is a migration stream */
 	int magic;		/* its payload began with "QEVM" */
+	uint8_t cls;		/* enum sc_class: what its first bytes are */
+	uint8_t by_port;	/* a migration stream by its port alone: a guess */
+	uint8_t walked;		/* walk holds its messages (RPC, TLS, return path) */
+	struct sc_walk walk;
 	int involves_vm;
 	uint64_t bytes;		/* sequence-space payload bytes */
 	uint64_t segments;	/* data segments seen */
@@ -44,6 +49,17 @@ struct tcp_dir_info {
 	 * SYN/ACK answers is unknown: Karn's rule, RFC 6298).
 	 */
 	mt_ns handshake_rtt;
+};
+
+/*
+ * A post-copy switch: the first page request on a return path, and the
+ * migration bytes from the source host to the destination host after it
+ * (the pages pushed and fetched while the guest ran on the destination).
+ */
+struct tcp_postcopy {
+	struct mt_addr src, dst;	/* the migration's source, destination */
+	mt_ns start;
+	uint64_t bytes_after;
 };
 
 struct tcpflow_opts {
@@ -73,5 +89,13 @@ int tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
  * when out of memory.
  */
 int tcpflow_list(struct tcpflow *t, struct tcp_dir_info **out, size_t *n);
+
+/* What the flow of the last packet given to tcpflow_add() is. */
+enum tcpflow_kind { TCPFLOW_OTHER, TCPFLOW_MIGRATION, TCPFLOW_STORAGE,
+    TCPFLOW_RPC };
+enum tcpflow_kind tcpflow_last_kind(const struct tcpflow *t);
+
+/* The post-copy switches seen, in time order (*n of them; owned by t). */
+const struct tcp_postcopy *tcpflow_postcopy(const struct tcpflow *t, size_t *n);
 
 #endif /* MT_TCPFLOW_H */

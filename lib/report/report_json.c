@@ -7,6 +7,7 @@
 
 #include "analysis/analysis_int.h"
 #include "report/report.h"
+#include "report/modes_report.h"
 #include "report/report_overlay.h"
 
 static json_t *
@@ -129,6 +130,9 @@ interruption_json(const struct analysis *a)
 		    "retransmissions", (json_int_t)a->stall->stall_retrans));
 	} else
 		json_object_set_new(o, "tcp_stall", json_null());
+	if (a->method == INT_ECHO && a->main_mig != NULL && a->main_mig->gap != NULL &&
+	    a->main_mig->gap->start == a->int_start)
+		modes_interruption_add(a->main_mig, a->main_mig->gap, o);
 	return o;
 }
 
@@ -197,6 +201,7 @@ migration_json(const struct analysis *a)
 		    "handshake_rtt_ns", j_ns(d->handshake_rtt)));
 	}
 	json_object_set_new(o, "streams", streams);
+	modes_json_add(a, a->main_mig, 1, o);
 	return o;
 }
 
@@ -225,6 +230,7 @@ migrations_json(const struct analysis *a)
 		json_object_set_new(o, "bottleneck", link ? json_boolean(m->bottleneck) : json_null());
 		json_object_set_new(o, "bins_at_90pct", link ? j_u64(m->full_bins) : json_null());
 		json_object_set_new(o, "bins_inside", link ? j_u64(m->inside_bins) : json_null());
+		modes_json_add(a, m, 0, o);
 		json_object_set_new(o, "interruption", g == NULL ? json_null() :
 		    json_pack("{s:I, s:I, s:o, s:I, s:o, s:o}",
 		    "last_reply_before_ns", (json_int_t)g->start,
@@ -234,6 +240,7 @@ migrations_json(const struct analysis *a)
 		    "announce_ns", j_ns(m->announce),
 		    "announce_to_first_reply_s", j_s(m->announce == MT_NS_NONE ?
 		    MT_NS_NONE : g->end - m->announce)));
+		modes_interruption_add(m, g, json_object_get(o, "interruption"));
 		json_array_append_new(arr, o);
 	}
 	return arr;

@@ -218,6 +218,17 @@ text_interruption_chosen(const json_t *it, FILE *f)
 		    "OpenStack Tempest's check counts downtime)\n",
 		    ms(dur(it, "lost_x_interval_s")), count(it, "lost_probes"),
 		    ms(dur(it, "probe_interval_s")));
+	/* Post-copy: split at the destination's first announce. */
+	if (json_object_get(it, "blackout_s") != NULL) {
+		if (has(it, "blackout_s"))
+			fprintf(f, "  post-copy             blackout %.3f ms "
+			    "(nobody runs the guest), brownout %.3f ms (it runs "
+			    "on the destination, waiting for its pages)\n",
+			    ms(dur(it, "blackout_s")), ms(dur(it, "brownout_s")));
+		else
+			fprintf(f, "  post-copy             no announce in the "
+			    "gap: no blackout/brownout split\n");
+	}
 }
 
 /* The echo probes (the keys are null when there were none) and gaps. */
@@ -285,10 +296,29 @@ text_announce(const json_t *doc, FILE *f)
 		    ns(an, "first_ns")));
 }
 
+/* How a stream was found: its channel's role (channels[] lists the same
+ * directions as streams[], in the same order). */
+static const char *
+stream_label(const json_t *ch)
+{
+	const char *role = str(ch, "role"), *by = str(ch, "by");
+
+	if (role == NULL)
+		return "";
+	if (by != NULL && strcmp(by, "port") == 0)
+		return strcmp(role, "preempt") == 0 ? " (preempt, by port)" :
+		    " (by port)";
+	return strcmp(role, "main") == 0 ? " (QEVM magic)" :
+	    strcmp(role, "multifd") == 0 ? " (multifd magic)" :
+	    strcmp(role, "rpc") == 0 ? " (libvirt RPC tunnel)" :
+	    strcmp(role, "tls") == 0 ? " (TLS)" : "";
+}
+
 static void
 text_streams(const json_t *mig, FILE *f)
 {
 	const json_t *streams = json_object_get(mig, "streams"), *s;
+	const json_t *chans = json_object_get(mig, "channels");
 	size_t i;
 	char b1[64], b2[64];
 
@@ -296,13 +326,56 @@ text_streams(const json_t *mig, FILE *f)
 		fprintf(f, "  flow                  %s -> %s%s, %llu bytes\n",
 		    endpoint_str(s, "src", "sport", b1, sizeof(b1)),
 		    endpoint_str(s, "dst", "dport", b2, sizeof(b2)),
-		    json_is_true(json_object_get(s, "magic")) ?
-		    " (QEVM magic)" : " (by port)", count(s, "bytes"));
+		    stream_label(json_array_get(chans, i)), count(s, "bytes"));
 		if (has(s, "handshake_rtt_ns"))
 			fprintf(f, "    handshake RTT       %.3f ms (SYN to "
 			    "SYN/ACK where captured)\n",
 			    ms(ns(s, "handshake_rtt_ns")));
 	}
+}
+
+/* How the migration moved: transport, outcome, post-copy, storage copy,
+ * the link's share. */
+static void
+text_modes(const json_t *mig, FILE *f)
+{
+	const char *tr = str(mig, "transport");
+	const json_t *sh = json_object_get(mig, "link_share");
+	char b1[64], b2[64];
+	double all;
+
+	if (tr != NULL)
+		fprintf(f, "  transport             %s%s\n", tr,
+		    strcmp(tr, "tunnelled") == 0 ? " (libvirt RPC STREAM "
+		    "messages: the bytes are their data)" :
+		    strcmp(tr, "tls") == 0 ? " (QEMU's TLS: the bytes are the "
+		    "records' payload)" : "");
+	if (has(mig, "outcome"))
+		fprintf(f, "  outcome               %s\n", str(mig, "outcome"));
+	if (has(mig, "postcopy"))
+		fprintf(f, "  post-copy             from %s (first page request), "
+		    "%llu page requests, the last at %s, %llu bytes after\n",
+		    clock_str(ns(mig, "postcopy.start_ns"), b1, sizeof(b1)),
+		    count(mig, "postcopy.page_requests"),
+		    clock_str(ns(mig, "postcopy.last_request_ns"), b2, sizeof(b2)),
+		    count(mig, "postcopy.bytes_after_start"));
+	if (has(mig, "storage"))
+		fprintf(f, "  storage copy          %llu bytes on %llu NBD "
+		    "connection%s, %s to %s\n", count(mig, "storage.bytes"),
+		    count(mig, "storage.channels"),
+		    count(mig, "storage.channels") == 1 ? "" : "s",
+		    clock_str(ns(mig, "storage.first_ns"), b1, sizeof(b1)),
+		    clock_str(ns(mig, "storage.last_ns"), b2, sizeof(b2)));
+	all = !json_is_object(sh) ? 0 : num(sh, "migration") +
+	    num(sh, "storage") + num(sh, "libvirt_rpc") + num(sh, "nfs") +
+	    num(sh, "other");
+	if (all > 0)
+		fprintf(f, "  link share            migration %.1f%%, storage "
+		    "%.1f%%, libvirt RPC %.1f%%, NFS %.1f%%, other %.1f%% "
+		    "(frame bytes on its link)\n",
+		    100 * num(sh, "migration") / all, 100 * num(sh, "storage") / all,
+		    100 * num(sh, "libvirt_rpc") / all, 100 * num(sh, "nfs") / all,
+		    100 * num(sh, "other") / all);
 }
 
 static void
@@ -350,6 +423,7 @@ text_migration(const json_t *doc, FILE *f)
 		    "no: the link was not the limit", count(mig, "bins_at_90pct"),
 		    count(mig, "bins_inside"));
 	}
+	text_modes(mig, f);
 }
 
 /* One line of the Migrations table. */
