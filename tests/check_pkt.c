@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "input/pkt.h"
+#include "testutil.h"
 
 /* Link types by number, as pcap_datalink() gives them on Linux. */
 #define DLT_NULL_	0
@@ -30,49 +31,6 @@ static const uint8_t IP6_B[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
 /* ---------------------------------------------------------------------
  * Frame builder: headers written byte by byte, as on the wire.
  */
-struct fb {
-	uint8_t b[512];
-	size_t n;
-	uint32_t wire;		/* wire length to hand the decoder, 0 = none */
-};
-
-static void
-p8(struct fb *f, unsigned v)
-{
-	ck_assert_uint_lt(f->n, sizeof(f->b));
-	f->b[f->n++] = (uint8_t)v;
-}
-
-static void
-p16(struct fb *f, unsigned v)
-{
-	p8(f, v >> 8);
-	p8(f, v & 0xff);
-}
-
-static void
-p32(struct fb *f, uint32_t v)
-{
-	p16(f, v >> 16);
-	p16(f, v & 0xffff);
-}
-
-static void
-ple32(struct fb *f, uint32_t v)
-{
-	p8(f, v & 0xff);
-	p8(f, (v >> 8) & 0xff);
-	p8(f, (v >> 16) & 0xff);
-	p8(f, v >> 24);
-}
-
-static void
-pbytes(struct fb *f, const uint8_t *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		p8(f, v[i]);
-}
-
 static void
 pfill(struct fb *f, unsigned v, size_t n)
 {

@@ -18,6 +18,7 @@
 
 #include "analysis/analysis_int.h"
 #include "report/report.h"
+#include "testutil.h"
 
 #define T0	(1767225600LL * MT_NS_PER_S)	/* 2026-01-01T00:00:00Z */
 #define MS	MT_NS_PER_MS
@@ -84,64 +85,48 @@ newframe(struct capture *c, mt_ns ts)
 	return &c->f[c->n++];
 }
 
+/* A frame written with tests/testutil.c into the capture at ts. */
 static void
-w8(struct frame *f, unsigned v)
+keep(struct capture *c, mt_ns ts, const struct fb *fb)
 {
-	ck_assert_uint_lt(f->caplen, sizeof(f->b));
-	f->b[f->caplen++] = (uint8_t)v;
+	struct frame *f = newframe(c, ts);
+
+	ck_assert_uint_le(fb->n, sizeof(f->b));
+	memcpy(f->b, fb->b, fb->n);
+	f->caplen = (uint32_t)fb->n;
+	f->wirelen = fb->wire;
 }
 
 static void
-w16(struct frame *f, unsigned v)
+eth(struct fb *f, const uint8_t *dst, const uint8_t *src, unsigned type)
 {
-	w8(f, v >> 8);
-	w8(f, v & 0xff);
+	pbytes(f, dst, 6);
+	pbytes(f, src, 6);
+	p16(f, type);
 }
 
 static void
-w32(struct frame *f, uint32_t v)
-{
-	w16(f, v >> 16);
-	w16(f, v & 0xffff);
-}
-
-static void
-wbytes(struct frame *f, const uint8_t *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		w8(f, v[i]);
-}
-
-static void
-eth(struct frame *f, const uint8_t *dst, const uint8_t *src, unsigned type)
-{
-	wbytes(f, dst, 6);
-	wbytes(f, src, 6);
-	w16(f, type);
-}
-
-static void
-ipv4(struct frame *f, const uint8_t *src, const uint8_t *dst, unsigned proto,
+ipv4(struct fb *f, const uint8_t *src, const uint8_t *dst, unsigned proto,
     unsigned total)
 {
-	w8(f, 0x45);
-	w8(f, 0);
-	w16(f, total);
-	w16(f, 0);
-	w16(f, 0x4000);
-	w8(f, 64);
-	w8(f, proto);
-	w16(f, 0);
-	wbytes(f, src, 4);
-	wbytes(f, dst, 4);
-	f->wirelen = 14 + total;
+	p8(f, 0x45);
+	p8(f, 0);
+	p16(f, total);
+	p16(f, 0);
+	p16(f, 0x4000);
+	p8(f, 64);
+	p8(f, proto);
+	p16(f, 0);
+	pbytes(f, src, 4);
+	pbytes(f, dst, 4);
+	f->wire = 14 + total;
 }
 
 /* An echo request (type 8) or reply (type 0) with 56 bytes of data on the wire. */
 static void
 echo(struct capture *c, mt_ns ts, int reply, uint16_t seq)
 {
-	struct frame *f = newframe(c, ts);
+	struct fb fbuf = { .n = 0 }, *f = &fbuf;
 
 	if (reply) {
 		eth(f, CLMAC, VMMAC, 0x0800);
@@ -150,31 +135,33 @@ echo(struct capture *c, mt_ns ts, int reply, uint16_t seq)
 		eth(f, VMMAC, CLMAC, 0x0800);
 		ipv4(f, CLIP, VMIP, 1, 20 + 8 + 56);
 	}
-	w8(f, reply ? 0 : 8);
-	w8(f, 0);
-	w16(f, 0);
-	w16(f, 0x77);
-	w16(f, seq);
+	p8(f, reply ? 0 : 8);
+	p8(f, 0);
+	p16(f, 0);
+	p16(f, 0x77);
+	p16(f, seq);
+	keep(c, ts, f);
 }
 
 static void
 rarp(struct capture *c, mt_ns ts)
 {
-	struct frame *f = newframe(c, ts);
+	struct fb fbuf = { .n = 0 }, *f = &fbuf;
 
 	eth(f, BCAST, VMMAC, 0x8035);
-	w16(f, 1);
-	w16(f, 0x0800);
-	w8(f, 6);
-	w8(f, 4);
-	w16(f, 3);
-	wbytes(f, VMMAC, 6);
-	w32(f, 0);
-	wbytes(f, VMMAC, 6);
-	w32(f, 0);
-	f->wirelen = 60;
-	while (f->caplen < 60)
-		w8(f, 0);
+	p16(f, 1);
+	p16(f, 0x0800);
+	p8(f, 6);
+	p8(f, 4);
+	p16(f, 3);
+	pbytes(f, VMMAC, 6);
+	p32(f, 0);
+	pbytes(f, VMMAC, 6);
+	p32(f, 0);
+	f->wire = 60;
+	while (f->n < 60)
+		p8(f, 0);
+	keep(c, ts, f);
 }
 
 static void
@@ -182,23 +169,24 @@ tcp(struct capture *c, mt_ns ts, const uint8_t *smac, const uint8_t *sip,
     unsigned sport, const uint8_t *dmac, const uint8_t *dip, unsigned dport,
     uint32_t seq, uint32_t ack, unsigned flags, unsigned len, int magic)
 {
-	struct frame *f = newframe(c, ts);
+	struct fb fbuf = { .n = 0 }, *f = &fbuf;
 
 	eth(f, dmac, smac, 0x0800);
 	ipv4(f, sip, dip, 6, 20 + 20 + len);
-	w16(f, sport);
-	w16(f, dport);
-	w32(f, seq);
-	w32(f, ack);
-	w8(f, 5 << 4);
-	w8(f, flags);
-	w16(f, 65535);
-	w16(f, 0);
-	w16(f, 0);
+	p16(f, sport);
+	p16(f, dport);
+	p32(f, seq);
+	p32(f, ack);
+	p8(f, 5 << 4);
+	p8(f, flags);
+	p16(f, 65535);
+	p16(f, 0);
+	p16(f, 0);
 	if (magic) {		/* "QEVM", version 3: the first 8 payload bytes */
-		wbytes(f, (const uint8_t *)"QEVM", 4);
-		w32(f, 3);
+		pbytes(f, "QEVM", 4);
+		p32(f, 3);
 	}
+	keep(c, ts, f);
 }
 
 static int

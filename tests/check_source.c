@@ -17,6 +17,7 @@
 #include <pcap/pcap.h>
 
 #include "input/source.h"
+#include "testutil.h"
 
 #define T0 1700000000LL		/* seconds: 2023-11-14 */
 
@@ -108,54 +109,10 @@ frame(uint8_t *b, unsigned id, unsigned seq)
 #define FRAME_WIRE (14 + 64)
 
 /* ---------------------------------------------------------------------
- * Byte-by-byte file writer, either byte order.
+ * Byte-by-byte file writer (tests/testutil.c), either byte order.
  */
-struct wr {
-	uint8_t b[8192];
-	size_t n;
-	int be;
-};
-
 static void
-w8(struct wr *w, unsigned v)
-{
-	ck_assert_uint_lt(w->n, sizeof(w->b));
-	w->b[w->n++] = (uint8_t)v;
-}
-
-static void
-w16(struct wr *w, unsigned v)
-{
-	if (w->be) {
-		w8(w, v >> 8);
-		w8(w, v & 0xff);
-	} else {
-		w8(w, v & 0xff);
-		w8(w, v >> 8);
-	}
-}
-
-static void
-w32(struct wr *w, uint32_t v)
-{
-	if (w->be) {
-		w16(w, v >> 16);
-		w16(w, v & 0xffff);
-	} else {
-		w16(w, v & 0xffff);
-		w16(w, v >> 16);
-	}
-}
-
-static void
-wbytes(struct wr *w, const void *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		w8(w, ((const uint8_t *)p)[i]);
-}
-
-static void
-wsave(const struct wr *w, const char *path, size_t n)
+wsave(const struct fb *w, const char *path, size_t n)
 {
 	FILE *fp = fopen(path, "wb");
 
@@ -166,87 +123,87 @@ wsave(const struct wr *w, const char *path, size_t n)
 
 /* pcap file header (libpcap's savefile format). */
 static void
-pcap_hdr(struct wr *w, uint32_t magic, unsigned dlt)
+pcap_hdr(struct fb *w, uint32_t magic, unsigned dlt)
 {
-	w32(w, magic);
-	w16(w, 2);
-	w16(w, 4);
-	w32(w, 0);		/* thiszone */
-	w32(w, 0);		/* sigfigs */
-	w32(w, 128);		/* snaplen */
-	w32(w, dlt);
+	p32(w, magic);
+	p16(w, 2);
+	p16(w, 4);
+	p32(w, 0);		/* thiszone */
+	p32(w, 0);		/* sigfigs */
+	p32(w, 128);		/* snaplen */
+	p32(w, dlt);
 }
 
 static void
-pcap_rec(struct wr *w, uint32_t sec, uint32_t frac, unsigned id,
+pcap_rec(struct fb *w, uint32_t sec, uint32_t frac, unsigned id,
     unsigned seq)
 {
 	uint8_t f[FRAME_LEN];
 
 	frame(f, id, seq);
-	w32(w, sec);
-	w32(w, frac);
-	w32(w, FRAME_LEN);
-	w32(w, FRAME_WIRE);
-	wbytes(w, f, FRAME_LEN);
+	p32(w, sec);
+	p32(w, frac);
+	p32(w, FRAME_LEN);
+	p32(w, FRAME_WIRE);
+	pbytes(w, f, FRAME_LEN);
 }
 
 /* pcapng blocks (draft-ietf-opsawg-pcapng). */
 static void
-png_shb(struct wr *w)
+png_shb(struct fb *w)
 {
-	w32(w, 0x0a0d0d0a);
-	w32(w, 28);
-	w32(w, 0x1a2b3c4d);
-	w16(w, 1);
-	w16(w, 0);
-	w32(w, 0xffffffff);	/* section length: unknown */
-	w32(w, 0xffffffff);
-	w32(w, 28);
+	p32(w, 0x0a0d0d0a);
+	p32(w, 28);
+	p32(w, 0x1a2b3c4d);
+	p16(w, 1);
+	p16(w, 0);
+	p32(w, 0xffffffff);	/* section length: unknown */
+	p32(w, 0xffffffff);
+	p32(w, 28);
 }
 
 /* IDB; tsresol 0 = default (microseconds), else if_tsresol 10^-tsresol. */
 static void
-png_idb(struct wr *w, unsigned dlt, unsigned tsresol)
+png_idb(struct fb *w, unsigned dlt, unsigned tsresol)
 {
 	uint32_t len = tsresol ? 32 : 20;
 
-	w32(w, 1);
-	w32(w, len);
-	w16(w, dlt);
-	w16(w, 0);
-	w32(w, 128);
+	p32(w, 1);
+	p32(w, len);
+	p16(w, dlt);
+	p16(w, 0);
+	p32(w, 128);
 	if (tsresol) {
-		w16(w, 9);	/* if_tsresol */
-		w16(w, 1);
-		w8(w, tsresol);
-		w8(w, 0);
-		w8(w, 0);
-		w8(w, 0);
-		w16(w, 0);	/* opt_endofopt */
-		w16(w, 0);
+		p16(w, 9);	/* if_tsresol */
+		p16(w, 1);
+		p8(w, tsresol);
+		p8(w, 0);
+		p8(w, 0);
+		p8(w, 0);
+		p16(w, 0);	/* opt_endofopt */
+		p16(w, 0);
 	}
-	w32(w, len);
+	p32(w, len);
 }
 
 static void
-png_epb(struct wr *w, uint64_t t, unsigned id, unsigned seq)
+png_epb(struct fb *w, uint64_t t, unsigned id, unsigned seq)
 {
 	uint8_t f[FRAME_LEN];
 	uint32_t len = 32 + 44;		/* 42 data bytes padded to 44 */
 
 	frame(f, id, seq);
-	w32(w, 6);
-	w32(w, len);
-	w32(w, 0);		/* interface */
-	w32(w, (uint32_t)(t >> 32));
-	w32(w, (uint32_t)t);
-	w32(w, FRAME_LEN);
-	w32(w, FRAME_WIRE);
-	wbytes(w, f, FRAME_LEN);
-	w8(w, 0);
-	w8(w, 0);
-	w32(w, len);
+	p32(w, 6);
+	p32(w, len);
+	p32(w, 0);		/* interface */
+	p32(w, (uint32_t)(t >> 32));
+	p32(w, (uint32_t)t);
+	p32(w, FRAME_LEN);
+	p32(w, FRAME_WIRE);
+	pbytes(w, f, FRAME_LEN);
+	p8(w, 0);
+	p8(w, 0);
+	p32(w, len);
 }
 
 /* ---------------------------------------------------------------------
@@ -346,7 +303,7 @@ static void
 check_pcap_magic(uint32_t magic, int be, int nano)
 {
 	char errbuf[MT_ERRBUF_SIZE];
-	struct wr w = { .be = be };
+	struct fb w = { .le = !be };
 	struct srcset *s;
 	struct pkt p[4];
 	const struct src_stats *st;
@@ -400,7 +357,7 @@ static void
 check_pcapng(int be, unsigned tsresol)
 {
 	char errbuf[MT_ERRBUF_SIZE];
-	struct wr w = { .be = be };
+	struct fb w = { .le = !be };
 	struct srcset *s;
 	struct pkt p[4];
 	uint64_t unit = tsresol == 9 ? 1 : 1000;	/* ns per tick */
@@ -526,7 +483,7 @@ START_TEST(payload_valid_until_next)
 {
 	static const struct rec a[] = { { NS(0, 1), 1 }, { NS(0, 3), 3 } };
 	char errbuf[MT_ERRBUF_SIZE];
-	struct wr w = { .be = 0 };
+	struct fb w = { .le = 1 };
 	struct srcset *s = srcset_new(NULL, NULL);
 	struct pkt p;
 	uint8_t f[FRAME_LEN + 4];
@@ -537,11 +494,11 @@ START_TEST(payload_valid_until_next)
 		frame(f, 0, k);
 		memcpy(f + FRAME_LEN, "PAY", 3);
 		f[FRAME_LEN + 3] = (uint8_t)('0' + k);
-		w32(&w, T0);
-		w32(&w, k);	/* us */
-		w32(&w, sizeof(f));
-		w32(&w, FRAME_WIRE);
-		wbytes(&w, f, sizeof(f));
+		p32(&w, T0);
+		p32(&w, k);	/* us */
+		p32(&w, sizeof(f));
+		p32(&w, FRAME_WIRE);
+		pbytes(&w, f, sizeof(f));
 	}
 	wsave(&w, path_of("pay.pcap"), w.n);
 	dump_file(path_of("b.pcap"), 1, 1, a, 2);
@@ -679,7 +636,7 @@ check_truncated(size_t cut)
 {
 	static const struct rec good[] = { { NS(0, 15000), 0 }, { NS(0, 25000), 1 } };
 	char errbuf[MT_ERRBUF_SIZE];
-	struct wr w = { .be = 0 };
+	struct fb w = { .le = 1 };
 	struct warns wn = { .n = 0 };
 	struct srcset *s = srcset_new(collect, &wn);
 	struct pkt p[8];
@@ -721,7 +678,7 @@ END_TEST
 START_TEST(truncated_first_record)
 {
 	char errbuf[MT_ERRBUF_SIZE];
-	struct wr w = { .be = 0 };
+	struct fb w = { .le = 1 };
 	struct warns wn = { .n = 0 };
 	struct srcset *s = srcset_new(collect, &wn);
 	struct pkt p;
@@ -807,7 +764,7 @@ END_TEST
 
 START_TEST(empty_file)
 {
-	struct wr w = { .be = 0 };
+	struct fb w = { .le = 1 };
 
 	wsave(&w, path_of("empty.pcap"), 0);
 	check_add_fails(path_of("empty.pcap"), "empty file");
@@ -816,14 +773,14 @@ END_TEST
 
 START_TEST(bad_magic)
 {
-	struct wr w = { .be = 0 };
+	struct fb w = { .le = 1 };
 
-	wbytes(&w, "hello, this is not a capture at all\n", 36);
+	pbytes(&w, "hello, this is not a capture at all\n", 36);
 	wsave(&w, path_of("text.pcap"), w.n);
 	check_add_fails(path_of("text.pcap"),
 	    "not a capture file (bad magic 0x68656c6c)");
 	w.n = 0;
-	wbytes(&w, "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);
+	pbytes(&w, "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);
 	wsave(&w, path_of("gz.pcap"), w.n);
 	check_add_fails(path_of("gz.pcap"), "bad magic 0x1f8b0800; gzip");
 	wsave(&w, path_of("short.pcap"), 3);
@@ -833,7 +790,7 @@ END_TEST
 
 START_TEST(bad_header)
 {
-	struct wr w = { .be = 0 };
+	struct fb w = { .le = 1 };
 
 	pcap_hdr(&w, 0xa1b2c3d4, 1);
 	wsave(&w, path_of("hdr.pcap"), 10);	/* good magic, cut header */
@@ -853,18 +810,18 @@ END_TEST
 START_TEST(absurd_caplen)
 {
 	char errbuf[MT_ERRBUF_SIZE];
-	struct wr w = { .be = 0 };
+	struct fb w = { .le = 1 };
 	struct warns wn = { .n = 0 };
 	struct srcset *s;
 	struct pkt p;
 
 	/* as the first record: the file cannot be read at all */
 	pcap_hdr(&w, 0xa1b2c3d4, 1);
-	w32(&w, T0);
-	w32(&w, 0);
-	w32(&w, 0xfffffff0);
-	w32(&w, 0xfffffff0);
-	wbytes(&w, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 42);
+	p32(&w, T0);
+	p32(&w, 0);
+	p32(&w, 0xfffffff0);
+	p32(&w, 0xfffffff0);
+	pbytes(&w, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 42);
 	wsave(&w, path_of("absurd.pcap"), w.n);
 	check_add_fails(path_of("absurd.pcap"), "absurd captured length");
 
@@ -872,10 +829,10 @@ START_TEST(absurd_caplen)
 	w.n = 0;
 	pcap_hdr(&w, 0xa1b2c3d4, 1);
 	pcap_rec(&w, T0, 1, 0, 0);
-	w32(&w, T0);
-	w32(&w, 2);
-	w32(&w, 0xfffffff0);
-	w32(&w, 0xfffffff0);
+	p32(&w, T0);
+	p32(&w, 2);
+	p32(&w, 0xfffffff0);
+	p32(&w, 0xfffffff0);
 	wsave(&w, path_of("absurd2.pcap"), w.n);
 	s = srcset_new(collect, &wn);
 	ck_assert_int_eq(srcset_add(s, path_of("absurd2.pcap"), errbuf), 0);
@@ -892,7 +849,7 @@ END_TEST
 START_TEST(pcapng_mixed_link_types)
 {
 	char errbuf[MT_ERRBUF_SIZE];
-	struct wr w = { .be = 0 };
+	struct fb w = { .le = 1 };
 	struct warns wn = { .n = 0 };
 	struct srcset *s;
 	struct pkt p;
@@ -929,7 +886,7 @@ END_TEST
 START_TEST(pcapng_timestamp_overflow)
 {
 	char errbuf[MT_ERRBUF_SIZE];
-	struct wr w = { .be = 0 };
+	struct fb w = { .le = 1 };
 	struct warns wn = { .n = 0 };
 	struct srcset *s = srcset_new(collect, &wn);
 	struct pkt p;
@@ -952,7 +909,7 @@ END_TEST
 START_TEST(add_fp_memory)
 {
 	char errbuf[MT_ERRBUF_SIZE];
-	struct wr w = { .be = 1 };
+	struct fb w = { .le = 0 };
 	struct srcset *s = srcset_new(NULL, NULL);
 	struct pkt p[4];
 	FILE *fp;

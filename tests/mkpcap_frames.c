@@ -1,7 +1,6 @@
 /*
  * mkpcap_frames.c: the bytes of each event's frame and the pcap/pcapng
- * writers
- * of tests/mkpcap.
+ * writers of tests/mkpcap.
  */
 #include "config.h"
 
