@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "input/pkt.h"
+#include "testutil.h"
 
 #define DLT_EN10MB_	1
 
@@ -23,40 +24,6 @@ static const uint8_t OUT_A[4] = { 198, 51, 100, 11 };
 static const uint8_t OUT_C[4] = { 198, 51, 100, 1 };
 static const uint8_t OUT6_A[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x11 };
 static const uint8_t OUT6_C[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x01 };
-
-struct fb {
-	uint8_t b[1024];
-	size_t n;
-	uint32_t wire;
-};
-
-static void
-p8(struct fb *f, unsigned v)
-{
-	ck_assert_uint_lt(f->n, sizeof(f->b));
-	f->b[f->n++] = (uint8_t)v;
-}
-
-static void
-p16(struct fb *f, unsigned v)
-{
-	p8(f, v >> 8);
-	p8(f, v & 0xff);
-}
-
-static void
-p32(struct fb *f, uint32_t v)
-{
-	p16(f, v >> 16);
-	p16(f, v & 0xffff);
-}
-
-static void
-pbytes(struct fb *f, const uint8_t *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		p8(f, v[i]);
-}
 
 /* The frame inside: the VM's echo reply to the client, 40 bytes of data
  * (14 + 20 + 8 + 40 = 82 bytes). */
@@ -251,6 +218,7 @@ build(struct fb *f, int t, int v6, int ovlan, int ivlan)
 	if (t == T_GRE_IP)
 		ilen = INNER_LEN - 14;
 	f->n = 0;
+	f->le = 0;
 	outer(f, v6, ovlan, t <= T_GENEVE ? 17 : 47, tunnel_len(t) + ilen);
 	tunnel(f, t, ilen);
 	at = f->n;
@@ -473,6 +441,7 @@ START_TEST(nesting)
 			unsigned len = (unsigned)f.n;
 
 			g.n = 0;
+			g.le = 0;
 			outer(&g, d % 2, 0, 47, tunnel_len(t) + len);
 			tunnel(&g, t, len);
 			pbytes(&g, f.b, f.n);
