@@ -666,13 +666,20 @@ coverage(struct analysis *a)
 	char ipbuf[64];
 	size_t n;
 
-	if (!a->vm_found || a->mig_flows == 0)
+	/* A migration that never switched over (cancelled or failed, as
+	 * its capture's manifest says) has no switchover to cover. */
+	if (!a->vm_found || a->mig_flows == 0 || a->o.no_switchover)
 		return;
 	for (size_t k = 0; k < (a->nmigs > 0 ? a->nmigs : 1); k++) {
 		mt_ns t = a->nmigs > 0 ? a->migs[k].last : a->mig_last;
 		const struct src_stats *late = NULL, *early = NULL;
 		mt_ns by;
 
+		/* Nor one the packets show aborted (the guest answered on
+		 * past the stream's end, no announce). */
+		if (a->nmigs > 0 && a->migs[k].mo.outcome != NULL &&
+		    strcmp(a->migs[k].mo.outcome, "aborted") == 0)
+			continue;
 		if (a->vm_first != MT_NS_NONE && a->vm_first <= t &&
 		    a->vm_last >= t)
 			continue;

@@ -48,6 +48,10 @@ struct analysis_opts {
 	uint16_t vxlan_port;		/* --vxlan-port: one more VXLAN port, 0 none */
 	int vni_given;			/* --vni: only frames out of tunnels */
 	uint32_t vni;			/* with this VNI, GRE key or session */
+	int no_switchover;		/* the migration is known not to have
+					   switched over (a run directory's
+					   manifest: cancelled, failed): the
+					   captures need not cover one */
 };
 
 void analysis_opts_init(struct analysis_opts *o);

@@ -211,6 +211,9 @@ rundir_apply(const struct rundir *rd, struct analysis_opts *o)
 {
 	if (o->link_bps == 0)
 		o->link_bps = rd->link_bps;
+	if (rd->status != NULL && (strcmp(rd->status, "cancelled") == 0 ||
+	    strcmp(rd->status, "failed") == 0))
+		o->no_switchover = 1;
 	if (rd->vm == NULL || o->vm_ip.family != 0 || o->vm_mac_given)
 		return;
 	if (mt_addr_parse(rd->vm, &o->vm_ip) == 0)
