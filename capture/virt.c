@@ -650,35 +650,28 @@ virt_free(struct virt *v)
 }
 
 /*
- * QEMU's downtime trace events (docs/qemu-trace.md): on for the source
- * when its monitor says so (HMP `info trace-events`, which also tells a
- * QEMU without them: older than 8.2); on for the destination when the
- * domain XML the migration carries enables them (`-trace
- * enable=vmstate_downtime*` in <qemu:commandline>): a destination QEMU's
- * monitor is busy until the incoming migration is over.
+ * QEMU's downtime trace events (docs/qemu-trace.md): on for both sides
+ * when the domain XML enables them (`-trace enable=vmstate_downtime*` in
+ * <qemu:commandline>): the source QEMU was started with them and the
+ * destination inherits the XML. The source's monitor is not asked (HMP
+ * `info trace-events` would tell a `trace-event` switched on by hand,
+ * but any monitor command taints the domain "custom-monitor", and a
+ * capture must not change what it watches).
  */
 void
 virt_trace_check(struct virt *v)
 {
-	char *reply = NULL, *xml;
-	const char *src = "unknown (the monitor did not answer)";
+	char *xml;
+	const char *src = "off or unknown (not in the domain XML; a monitor "
+	    "'trace-event' command is not seen)";
 	int dst = 0;
 
-	if (virDomainQemuMonitorCommand(v->dom, "info trace-events "
-	    "vmstate_downtime_checkpoint", &reply,
-	    VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP) == 0 && reply != NULL) {
-		if (strstr(reply, "vmstate_downtime_checkpoint") == NULL)
-			src = "none (QEMU older than 8.2)";
-		else if (strstr(reply, "state 1") != NULL)
-			src = "on";
-		else
-			src = "off";
-	}
-	free(reply);
 	if ((xml = virDomainGetXMLDesc(v->dom, 0)) != NULL) {
 		dst = strstr(xml, "enable=vmstate_downtime") != NULL;
 		free(xml);
 	}
+	if (dst)
+		src = "on";
 	if (strcmp(src, "on") == 0 && dst) {
 		if (!v->o->quiet)
 			fprintf(stderr, "%s: --domain %s: QEMU downtime trace "
