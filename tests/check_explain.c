@@ -296,6 +296,55 @@ START_TEST(model_what_if)
 }
 END_TEST
 
+/*
+ * Calibration: a guest dirtying 200 pages/s (819.2 kB/s) on the 11.84
+ * MB/s stream: lambda = 0.0692, passes V and V.l (6.57 MB) live, then
+ * V.l^2 = 0.455 MB (under the 300 ms x R = 3.55 MB threshold) while
+ * paused: 38.4 ms of the 313 ms downtime and 336 ms interruption, and
+ * 8.61 s of the 8.712 s job. The rest is the fixed term; a what-if at the
+ * measured 100 Mbit/s link must give the measurements back, at 1 Gbit/s
+ * less (V live, then V.l/10 = 0.66 MB paused: 5.5 ms + fixed).
+ */
+START_TEST(model_what_if_calibrated)
+{
+	struct explain_in in;
+	struct explain_result r;
+	double v = 23042.0 * 4104 + 42654.0 * 9, rate = 95800000 / 8.09;
+	double lambda = 200.0 * 4096 / rate;
+	double last = v * lambda * lambda, copy = last / rate;
+
+	reference_run(&in);
+	in.dirty_rate = 200;
+	in.what_if_bps = 100e6;		/* the measured link */
+	explain_run(&in, &r);
+	ck_assert(r.model.what_if && r.model.wi_calibrated);
+	ck_assert_int_eq(r.model.out.passes, 3);
+	NEAR(r.model.out.downtime_s, copy);
+	ck_assert(copy > 0.038 && copy < 0.039);
+	NEAR(r.model.out.total_s, 0.001 + (v + v * lambda) / rate + copy);
+	NEAR(r.model.wi_fixed_downtime_s, 0.313 - copy);
+	NEAR(r.model.wi_fixed_interruption_s, 0.336 - copy);
+	ck_assert(fabs(r.model.wi_downtime_s - 0.313) <= EXPLAIN_WI_TOL_S);
+	ck_assert(fabs(r.model.wi_interruption_s - 0.336) <= EXPLAIN_WI_TOL_S);
+	ck_assert(fabs(r.model.wi_time_s - 8.712) <= EXPLAIN_WI_TOL_S);
+
+	in.what_if_bps = 1e9;
+	explain_run(&in, &r);
+	ck_assert_int_eq(r.model.wi.passes, 2);
+	NEAR(r.model.wi.downtime_s, v * (200.0 * 4096 / (rate * 10)) /
+	    (rate * 10));
+	ck_assert(r.model.wi_downtime_s <= 0.313);
+	ck_assert(r.model.wi_interruption_s <= 0.336);
+	NEAR(r.model.wi_interruption_s, r.model.wi.downtime_s + 0.336 - copy);
+
+	/* A model whose memory term exceeds the measurement: not calibrated. */
+	in.downtime_s = 0.030;		/* under the 38.4 ms memory term */
+	explain_run(&in, &r);
+	ck_assert(!r.model.wi_calibrated);
+	NEAR(r.model.wi_fixed_downtime_s, 0);
+}
+END_TEST
+
 /* A guest dirtying 20 MB/s on a 11.8 MB/s stream never converges. */
 START_TEST(model_non_convergence)
 {
@@ -555,6 +604,7 @@ explain_suite(void)
 	t = tcase_create("model");
 	tcase_add_test(t, model_reference);
 	tcase_add_test(t, model_what_if);
+	tcase_add_test(t, model_what_if_calibrated);
 	tcase_add_test(t, model_non_convergence);
 	tcase_add_test(t, model_without_jobstats);
 	suite_add_tcase(s, t);

@@ -144,18 +144,19 @@ START_TEST(csv_and_text)
 	fclose(f);
 	line = strtok_r(buf, "\n", &save);
 	ck_assert_str_eq(line, "bin_start_ns,bin_start_s,stream_bps,probes_sent,"
-	    "probes_answered,announces,utilisation");
+	    "probes_answered,announces,late_replies,utilisation");
 	while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
 		char want[160];
 		if (rows == 1) {
-			/* +101 ms: 100 segments, probes +105..+195 ms */
-			snprintf(want, sizeof(want), "%lld,0.100000000,11584000.0,10,10,0,%.4f",
+			/* +101 ms: 100 segments, probes +105..+195 ms, each
+			 * answered 0.5 ms later in the same bin: none late */
+			snprintf(want, sizeof(want), "%lld,0.100000000,11584000.0,10,10,0,0,%.4f",
 			    (long long)(T0 + 101 * MS), 100.0 * 1502 * 8 / 0.1 / 13e6);
 			ck_assert_str_eq(line, want);
 		}
 		if (rows == 12) {
 			/* +1201 ms: probes 120..129 lost, RARPs at +1250, +1300 */
-			snprintf(want, sizeof(want), "%lld,1.200000000,0.0,10,0,2,0.0000",
+			snprintf(want, sizeof(want), "%lld,1.200000000,0.0,10,0,2,0,0.0000",
 			    (long long)(T0 + 1201 * MS));
 			ck_assert_str_eq(line, want);
 		}

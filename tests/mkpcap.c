@@ -304,6 +304,8 @@ usage(FILE *f)
 "      --af-inet6 N        AF_INET6 value for null/loop (24, 28, 30; default 30)\n"
 "      --min-gap D         gap threshold for the truth (default 3 intervals)\n"
 "      --bin D             bin width for the truth's peak (default 100ms)\n"
+"      --reply-delay D     each echo reply D after its request (default\n"
+"                          150-250us): late replies in the timeline\n"
 "      --link RATE         link rate for the truth's utilisation (default none)\n"
 "      --no-probes, --no-announce, --no-background, --no-stream, --no-arp\n"
 "                          leave that traffic out\n"
@@ -344,7 +346,8 @@ enum {
 	O_VLAN = 256, O_PROBE, O_OUTAGE, O_LEAD, O_RATE, O_BYTES, O_SSTART,
 	O_RETRANS, O_OVERLAP, O_ZW, O_ZWP, O_SEED, O_START, O_DURATION, O_NSOFF, O_AF6,
 	O_MINGAP, O_TBIN, O_TLINK, O_NOPROBES, O_NOANN, O_NOBG, O_NOSTREAM, O_NOARP, O_EXTRAIF,
-	O_BACK, O_SWAPPED, O_MULTIFD, O_GARP, O_CHATTER, O_GARBAGE, O_UPLOAD
+	O_BACK, O_SWAPPED, O_MULTIFD, O_GARP, O_CHATTER, O_GARBAGE, O_UPLOAD,
+	O_RDELAY
 };
 
 static const struct option longopts[] = {
@@ -375,6 +378,7 @@ static const struct option longopts[] = {
 	{ "af-inet6", required_argument, NULL, O_AF6 },
 	{ "min-gap", required_argument, NULL, O_MINGAP },
 	{ "bin", required_argument, NULL, O_TBIN },
+	{ "reply-delay", required_argument, NULL, O_RDELAY },
 	{ "link", required_argument, NULL, O_TLINK },
 	{ "no-probes", no_argument, NULL, O_NOPROBES },
 	{ "no-announce", no_argument, NULL, O_NOANN },
@@ -565,6 +569,11 @@ main(int argc, char **argv)
 		case O_MINGAP:
 			if (parse_duration(optarg, &o.min_gap) != 0)
 				bad_arg("--min-gap", optarg);
+			break;
+		case O_RDELAY:
+			if (parse_duration(optarg, &o.reply_delay) != 0 ||
+			    o.reply_delay < NS_PER_US)
+				bad_arg("--reply-delay (at least 1us)", optarg);
 			break;
 		case O_TBIN:
 			if (parse_duration(optarg, &o.bin) != 0 || o.bin < NS_PER_MS)

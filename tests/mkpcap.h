@@ -153,6 +153,7 @@ struct opts {
 	int garbage;		/* random frames per file */
 	int64_t vm_upload;	/* client -> VM TCP segment spacing; 0: none */
 	int64_t bin;		/* for the truth's bins (--bin), default 100ms */
+	int64_t reply_delay;	/* --reply-delay; 0: 150-250 us */
 	uint64_t link_bps;	/* for the truth's utilisation (--link); 0: none */
 };
 
@@ -179,6 +180,10 @@ int		ev_cmp(const void *, const void *);
 
 /* mkpcap_scenario.c */
 void		gen_ext(const struct opts *, struct evlist *);
+/* The probes gen_ext() made: request and reply times (-1: none). */
+extern int64_t	*probe_req, *probe_rep;
+extern size_t	nprobe;
+void		probe_note(int64_t, int64_t);
 void		gen_mgmt(const struct opts *, struct evlist *);
 int64_t		add_handshake(struct evlist *, int64_t, int, int, uint16_t,
 		    uint16_t, uint32_t, uint32_t, enum mark);

@@ -21,6 +21,30 @@
 
 /* ---- the scenario ----------------------------------------------------- */
 
+/* The probes as generated: request time and reply time (-1: none). */
+int64_t *probe_req, *probe_rep;
+size_t nprobe;
+static size_t capprobe;
+
+void
+probe_note(int64_t req, int64_t rep)
+{
+	if (nprobe == capprobe) {
+		size_t c = capprobe ? 2 * capprobe : 1024;
+		int64_t *a = realloc(probe_req, c * sizeof(*a));
+
+		if (a == NULL)
+			die(2, "out of memory");
+		probe_req = a;
+		if ((a = realloc(probe_rep, c * sizeof(*a))) == NULL)
+			die(2, "out of memory");
+		probe_rep = a;
+		capprobe = c;
+	}
+	probe_req[nprobe] = req;
+	probe_rep[nprobe++] = rep;
+}
+
 static int
 in_outage(const struct opts *o, int64_t ts)
 {
@@ -298,10 +322,13 @@ gen_ext(const struct opts *o, struct evlist *l)
 			int64_t rt = t + (150 + (int64_t)rng_below(101)) * NS_PER_US;
 			uint16_t seq = (uint16_t)(n + 1);
 
+			if (o->reply_delay > 0)
+				rt = t + o->reply_delay;
 			add_echo(l, t, H_CLIENT, H_VM, ECHO_ID, seq, 0, M_PROBE_REQ);
 			if (!in_outage(o, rt))
 				add_echo(l, rt, H_VM, H_CLIENT, ECHO_ID, seq, 1,
 				    M_PROBE_REP);
+			probe_note(t, in_outage(o, rt) ? -1 : rt);
 		}
 	}
 

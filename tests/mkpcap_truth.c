@@ -590,6 +590,56 @@ j_input(const struct opts *o, const char *path, const struct filestat *fs)
 }
 
 /*
+ * The timeline's probe columns (the man page, "Timeline"): --bin wide
+ * from the first frame of all files (t0); a probe counts as sent, and
+ * when answered as answered, in the bin holding its request; its reply is
+ * late when it arrives in a later bin than that.
+ */
+static void
+truth_probe_bins(const struct opts *o, int64_t t0, json_t *root)
+{
+	json_t *pb, *sent = json_array(), *ans = json_array(), *late = json_array();
+	size_t nb, i, b;
+	uint32_t *cs, *ca, *cl;
+
+	if (nprobe == 0 || probe_req[nprobe - 1] < t0) {
+		json_decref(sent);
+		json_decref(ans);
+		json_decref(late);
+		return;
+	}
+	nb = (size_t)((probe_req[nprobe - 1] - t0) / o->bin) + 1;
+	cs = calloc(nb, sizeof(*cs));
+	ca = calloc(nb, sizeof(*ca));
+	cl = calloc(nb, sizeof(*cl));
+	if (cs == NULL || ca == NULL || cl == NULL)
+		die(2, "out of memory");
+	for (i = 0; i < nprobe; i++) {
+		b = (size_t)((probe_req[i] - t0) / o->bin);
+		cs[b]++;
+		if (probe_rep[i] >= 0) {
+			ca[b]++;
+			if ((probe_rep[i] - t0) / o->bin > (int64_t)b)
+				cl[b]++;
+		}
+	}
+	for (b = 0; b < nb; b++) {
+		json_array_append_new(sent, json_integer(cs[b]));
+		json_array_append_new(ans, json_integer(ca[b]));
+		json_array_append_new(late, json_integer(cl[b]));
+	}
+	free(cs);
+	free(ca);
+	free(cl);
+	pb = json_object();
+	json_object_set_new(pb, "bin_s", j_s(o->bin));
+	json_object_set_new(pb, "probes_sent", sent);
+	json_object_set_new(pb, "probes_answered", ans);
+	json_object_set_new(pb, "late_replies", late);
+	json_object_set_new(root, "probe_bins", pb);
+}
+
+/*
  * What needs both files (or the file list): inputs[], packets, first and
  * last frame, the bins of the stream, and migrations[] (one migration:
  * every flow overlaps the others) with the reply gap that holds its last
@@ -623,6 +673,7 @@ truth_whole(const struct opts *o, const struct evlist *mgmt,
 		t1 = fm->last > t1 ? fm->last : t1;
 	}
 	json_object_set_new(root, "inputs", inputs);
+	truth_probe_bins(o, t0, root);
 	json_object_set_new(root, "packets", json_integer((json_int_t)packets));
 	json_object_set_new(root, "first_ns", j_ns(t0 + off));
 	json_object_set_new(root, "last_ns", j_ns(t1 + off));

@@ -205,6 +205,28 @@ in_vni(const struct analysis *a, const struct pkt *p)
 	return (p->layers & PKT_L_VNI) && p->outer.vni == a->o.vni;
 }
 
+/*
+ * A probe answered: counted in the bin its request was sent in (the
+ * guest was running then), and its reply marked late when it arrived in
+ * a later bin (the man page, "Timeline"). A reply that matches no request
+ * seen goes to the bin it arrived in. 0, or -1 when out of memory.
+ */
+static int
+answered(struct analysis *a, mt_ns reply)
+{
+	mt_ns req = echo_reply_request_ts(a->echo), t0, w;
+
+	if (req == MT_NS_NONE || req > reply)
+		return timeline_add(a->tl, reply, TL_PROBE_ANSWERED, 1);
+	if (timeline_add(a->tl, req, TL_PROBE_ANSWERED, 1) < 0)
+		return -1;
+	t0 = timeline_start(a->tl);
+	w = timeline_width(a->tl);
+	if (t0 != MT_NS_NONE && req >= t0 && (reply - t0) / w > (req - t0) / w)
+		return timeline_add(a->tl, req, TL_LATE_REPLY, 1);
+	return 0;
+}
+
 /* Keep an announce of the VM for split_migrations(): 0, or -1 when out
  * of memory. */
 static int
@@ -278,8 +300,7 @@ measure_pkt(struct analysis *a, struct pass *ps, const struct pkt *p)
 		if (e < 0 ||
 		    (e == ECHO_NEW_REQUEST && timeline_add(a->tl, p->ts,
 		    TL_PROBE_SENT, 1) < 0) ||
-		    (e == ECHO_NEW_REPLY && timeline_add(a->tl, p->ts,
-		    TL_PROBE_ANSWERED, 1) < 0))
+		    (e == ECHO_NEW_REPLY && answered(a, p->ts) < 0))
 			return -1;
 		/* Learn the VM's MAC from its own frames, if not given. */
 		if (!a->vm.have_mac && (p->layers & PKT_L_MAC) &&

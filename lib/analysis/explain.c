@@ -223,6 +223,8 @@ explain_model(const struct explain_in *in, struct explain_model *m)
 	m->wi_link_bps = m->wi_rate_Bps = m->wi_efficiency = NAN;
 	m->wi_fixed_time_s = m->wi_fixed_downtime_s = NAN;
 	m->wi_time_s = m->wi_downtime_s = NAN;
+	m->measured_interruption_s = m->wi_fixed_interruption_s = NAN;
+	m->wi_interruption_s = NAN;
 
 	/* V: see model_first_pass_bytes() for why not memory_total. */
 	if (KNOWN(in->memory_total) && KNOWN(in->memory_constant) &&
@@ -322,6 +324,23 @@ explain_model(const struct explain_in *in, struct explain_model *m)
 	if (m->out.converges && KNOWN(m->measured_downtime_s))
 		m->wi_fixed_downtime_s = fmax(0, m->measured_downtime_s -
 		    m->out.downtime_s);
+	/*
+	 * The interruption the probes saw: beyond the pause, the announce
+	 * and the network catching up, and the probes' own resolution; none
+	 * of it depends on the link, so it is carried over the same way.
+	 */
+	m->measured_interruption_s = in->interruption_s;
+	m->wi_calibrated = m->out.converges &&
+	    (!KNOWN(m->measured_time_s) ||
+	    m->measured_time_s >= m->out.total_s) &&
+	    (!KNOWN(m->measured_downtime_s) ||
+	    m->measured_downtime_s >= m->out.downtime_s);
+	if (m->out.converges && KNOWN(in->interruption_s)) {
+		m->wi_fixed_interruption_s = fmax(0, in->interruption_s -
+		    m->out.downtime_s);
+		if (in->interruption_s < m->out.downtime_s)
+			m->wi_calibrated = 0;
+	}
 	{
 		struct model_in wi = m->in;
 
@@ -334,6 +353,9 @@ explain_model(const struct explain_in *in, struct explain_model *m)
 	if (m->wi.converges) {
 		m->wi_time_s = m->wi.total_s + m->wi_fixed_time_s;
 		m->wi_downtime_s = m->wi.downtime_s + m->wi_fixed_downtime_s;
+		if (KNOWN(m->wi_fixed_interruption_s))
+			m->wi_interruption_s = m->wi.downtime_s +
+			    m->wi_fixed_interruption_s;
 	}
 }
 

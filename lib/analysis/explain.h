@@ -27,6 +27,13 @@
  * run's own link rate (and so its efficiency) is unknown.
  */
 #define EXPLAIN_TCP_EFFICIENCY	(1448.0 / 1538.0)
+/*
+ * The what-if is calibrated on the measured run: at the measured link it
+ * gives the measured downtime and interruption back within this much
+ * (libvirt's whole milliseconds), unless the model's own memory term
+ * already exceeds the measurement (then the fixed term is 0, said so).
+ */
+#define EXPLAIN_WI_TOL_S	0.001
 
 struct explain_in {
 	/* From the capture (the report document). */
@@ -101,8 +108,12 @@ struct explain_model {
 	int what_if;
 	double wi_link_bps, wi_rate_Bps, wi_efficiency;
 	double wi_fixed_time_s, wi_fixed_downtime_s;
+	/* The interruption seen by the probes: the model's memory term plus
+	 * the part of the measured interruption it does not explain. */
+	double measured_interruption_s, wi_fixed_interruption_s;
+	int wi_calibrated;	/* fixed terms >= 0: reproduces the run */
 	struct model_out wi;
-	double wi_time_s, wi_downtime_s;
+	double wi_time_s, wi_downtime_s, wi_interruption_s;
 	char note[MT_ERRBUF_SIZE];
 };
 

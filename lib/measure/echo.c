@@ -56,6 +56,7 @@ struct echo {
 	size_t nlost, caplost;
 
 	uint64_t requests, replies, matched, duplicates, reply_duplicates;
+	mt_ns reply_req;	/* the last reply's request time, or none */
 };
 
 static int
@@ -307,6 +308,7 @@ on_reply(struct echo *e, const struct pkt *p)
 	 * request came to expire it: it matches no reply. */
 	if (expire(e, p->ts) < 0)
 		return -1;
+	e->reply_req = MT_NS_NONE;
 	if ((r = pend_get(e, key)) != NULL) {
 		if (r->answered) {
 			/* The same reply seen again (two captures of one link). */
@@ -315,6 +317,7 @@ on_reply(struct echo *e, const struct pkt *p)
 		}
 		r->answered = 1;
 		e->matched++;
+		e->reply_req = r->ts;
 	}
 	e->replies++;
 	if (e->first_reply == MT_NS_NONE)
@@ -334,6 +337,12 @@ on_reply(struct echo *e, const struct pkt *p)
 	if (e->last_reply == MT_NS_NONE || p->ts > e->last_reply)
 		e->last_reply = p->ts;
 	return ECHO_NEW_REPLY;
+}
+
+mt_ns
+echo_reply_request_ts(const struct echo *e)
+{
+	return e->reply_req;
 }
 
 int

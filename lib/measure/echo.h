@@ -63,6 +63,12 @@ void echo_free(struct echo *e);
 int echo_add(struct echo *e, const struct pkt *p);
 
 /*
+ * After echo_add() returned ECHO_NEW_REPLY: when its request was sent,
+ * or MT_NS_NONE when the reply matched no request seen (or one expired).
+ */
+mt_ns echo_reply_request_ts(const struct echo *e);
+
+/*
  * Finish and give the results. Return 0, or -1 when out of memory. Call
  * once, after the last echo_add().
  */

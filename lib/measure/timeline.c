@@ -210,6 +210,7 @@ add:
 	case TL_PROBE_SENT: b->probes_sent += (uint32_t)n; break;
 	case TL_PROBE_ANSWERED: b->probes_answered += (uint32_t)n; break;
 	case TL_ANNOUNCE: b->announces += (uint32_t)n; break;
+	case TL_LATE_REPLY: b->late_replies += (uint32_t)n; break;
 	}
 	return 0;
 }

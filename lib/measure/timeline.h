@@ -17,11 +17,13 @@ struct tbin {
 	uint64_t stream_bytes;		/* new sequence-space payload bytes */
 	uint64_t stream_frame_bytes;	/* link frames of the stream (utilisation) */
 	uint32_t probes_sent;
-	uint32_t probes_answered;
+	uint32_t probes_answered;	/* of those sent in this bin */
 	uint32_t announces;
+	uint32_t late_replies;		/* answered in a later bin */
 };
 
-enum tl_field { TL_STREAM_BYTES, TL_STREAM_FRAME_BYTES, TL_PROBE_SENT, TL_PROBE_ANSWERED, TL_ANNOUNCE };
+enum tl_field { TL_STREAM_BYTES, TL_STREAM_FRAME_BYTES, TL_PROBE_SENT, TL_PROBE_ANSWERED, TL_ANNOUNCE,
+    TL_LATE_REPLY };
 
 struct timeline;
 

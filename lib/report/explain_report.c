@@ -191,6 +191,8 @@ model_json(const struct explain_model *m, const struct explain_in *in)
 	    mt_json_num(m->measured_time_s) : json_null());
 	json_object_set_new(o, "measured_downtime_s", run ?
 	    mt_json_num(m->measured_downtime_s) : json_null());
+	json_object_set_new(o, "measured_interruption_s", run ?
+	    mt_json_num(in->interruption_s) : json_null());
 	json_object_set_new(o, "time_rel_diff", conv ?
 	    mt_json_num(m->time_rel_diff) :
 	    json_null());
@@ -218,6 +220,42 @@ model_json(const struct explain_model *m, const struct explain_in *in)
 		    mt_json_num(m->wi_time_s) : json_null());
 		json_object_set_new(wi, "predicted_downtime_s", wc ?
 		    mt_json_num(m->wi_downtime_s) : json_null());
+		json_object_set_new(wi, "fixed_interruption_s",
+		    mt_json_num(m->wi_fixed_interruption_s));
+		json_object_set_new(wi, "predicted_interruption_s", wc ?
+		    mt_json_num(m->wi_interruption_s) : json_null());
+		json_object_set_new(wi, "calibrated",
+		    json_boolean(m->wi_calibrated));
+		json_object_set_new(wi, "calibration", json_string(
+		    m->wi_calibrated ? "calibrated on this run: the part of "
+		    "the measured time, downtime and interruption that the "
+		    "model's remaining-bytes / stream-rate terms do not explain "
+		    "is kept as a fixed term, so at the measured link the "
+		    "what-if gives the measurement back" :
+		    !m->out.converges ? "not calibrated: the model does not "
+		    "converge at the measured rate" :
+		    "not calibrated: the model's memory terms exceed the "
+		    "measurement, so the fixed terms are 0 and the what-if "
+		    "at the measured link does not give the measurement back"));
+		{
+			static const char *const nc[] = {
+			    "device state transfer and resuming the guest "
+			    "(a fixed term, not modelled)",
+			    "libvirt's prepare, handover and finish (a fixed "
+			    "term)",
+			    "the announce and the network catching up, and "
+			    "the probes' resolution (a fixed term of the "
+			    "interruption)",
+			    "a dirty rate that changes during the run (the "
+			    "model takes one rate), auto-converge throttling, "
+			    "multifd, compression and post-copy",
+			};
+			json_t *a = json_array();
+
+			for (size_t i = 0; i < sizeof(nc) / sizeof(nc[0]); i++)
+				json_array_append_new(a, json_string(nc[i]));
+			json_object_set_new(wi, "not_covered", a);
+		}
 	}
 	json_object_set_new(o, "what_if", wi);
 	json_object_set_new(o, "note", jstr(m->note));
@@ -588,6 +626,32 @@ text_model(const json_t *m, FILE *f)
 		snprintf(l, sizeof(l), "%s (now %s)", fmt_s(wd, a, sizeof(a)),
 		    fmt_s(base_d, b, sizeof(b)));
 		ROW(f, "Downtime:", l);
+		if (KNOWN(tnum(wi, "predicted_interruption_s"))) {
+			snprintf(l, sizeof(l), "%s (now %s)",
+			    fmt_s(tnum(wi, "predicted_interruption_s"), a,
+			    sizeof(a)), fmt_s(tnum(m, "measured_interruption_s"),
+			    b, sizeof(b)));
+			ROW(f, "Interruption:", l);
+		}
+		if (tstr(wi, "calibration") != NULL)
+			fprintf(f, "  The model is %s (fixed: %s of the "
+			    "downtime, %s of the interruption).\n",
+			    tstr(wi, "calibration"),
+			    fmt_s(tnum(wi, "fixed_downtime_s"), a, sizeof(a)),
+			    fmt_s(tnum(wi, "fixed_interruption_s"), b,
+			    sizeof(b)));
+		{
+			const json_t *nc = json_object_get(wi, "not_covered");
+			size_t i;
+			const json_t *v;
+
+			if (json_array_size(nc) > 0)
+				fprintf(f, "  Not covered by the model:\n");
+			json_array_foreach(nc, i, v)
+				if (json_is_string(v))
+					fprintf(f, "    - %s\n",
+					    json_string_value(v));
+		}
 		/* The link "is the problem" for a measure it changes by 20%. */
 		link_t = KNOWN(base_t) && KNOWN(wt) &&
 		    fabs(wt - base_t) > 0.2 * base_t;

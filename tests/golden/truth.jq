@@ -26,7 +26,8 @@ def close($a; $b; $key):
    then .migration = null else . end)
 | . as $got
 | $truth[0]
-| del(.generator, .seed, .ext_file, .mgmt_file)
+# probe_bins is the truth of the CSV timeline, not of the report.
+| del(.generator, .seed, .ext_file, .mgmt_file, .probe_bins)
 | (if (.migration | type) == "object" then del(.migration.stream_rate_bps) else . end)
 | . as $t
 | [paths(type != "object")][]

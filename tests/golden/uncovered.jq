@@ -6,7 +6,7 @@
 # (null) above it. Leaves are scalars, nulls and empty arrays or objects.
 def name: map(if type == "number" then "[]" else "." + . end) | join("") | ltrimstr(".");
 
-($truth[0] | del(.generator, .seed, .ext_file, .mgmt_file)
+($truth[0] | del(.generator, .seed, .ext_file, .mgmt_file, .probe_bins)
  | if (.migration | type) == "object" then del(.migration.stream_rate_bps) else . end) as $t
 | [$t | paths(type != "object")] as $tp
 | [$t | paths(. == null)] as $tn
