@@ -317,6 +317,49 @@ START_TEST(no_link)
 }
 END_TEST
 
+/*
+ * The busiest bin is the first: the man page's migration.peak_bps is the
+ * busiest bin's payload, whichever bin it is. Bins start at the first
+ * packet (the SYN, 1 ms): 60 segments in the first 100 ms bin, 10 in the
+ * second.
+ */
+START_TEST(peak_in_first_bin)
+{
+	struct capture c = { 0 };
+	struct analysis_opts o;
+	struct analysis *a;
+	char *path;
+	json_t *doc;
+	uint32_t isn = 1000, peer = 5000, seq = isn + 1;
+
+	tcp(&c, T0 + 1 * MS, SRCMAC, SRCIP, 40000, DSTMAC, DSTIP, 49152,
+	    isn, 0, 0x02, 0, 0);
+	tcp(&c, T0 + 1 * MS + 100 * US, DSTMAC, DSTIP, 49152, SRCMAC, SRCIP,
+	    40000, peer, isn + 1, 0x12, 0, 0);
+	for (int i = 0; i < 70; i++) {
+		mt_ns ts = i < 60 ? T0 + 2 * MS + i * MS :
+		    T0 + 110 * MS + (i - 60) * 10 * MS;
+
+		tcp(&c, ts, SRCMAC, SRCIP, 40000, DSTMAC, DSTIP, 49152, seq,
+		    peer + 1, 0x18, MSS, i == 0);
+		seq += MSS;
+		tcp(&c, ts + 100 * US, DSTMAC, DSTIP, 49152, SRCMAC, SRCIP,
+		    40000, peer + 1, seq, 0x10, 0, 0);
+	}
+	path = write_pcap(&c, "peakfirst.pcap");
+	analysis_opts_init(&o);
+	a = run(&o, path);
+	doc = analysis_to_json(a);
+	is_int(doc, "migration.bytes", 70LL * MSS);
+	is_real(doc, "migration.bin_s", 0.1);
+	is_real(doc, "migration.peak_bps", 60.0 * MSS * 8 / 0.1);
+	json_decref(doc);
+	analysis_free(a);
+	free(path);
+	free(c.f);
+}
+END_TEST
+
 /* Only the stream: no VM can be told (exit 3), its measures are null. */
 START_TEST(no_vm)
 {
@@ -423,6 +466,7 @@ report_suite(void)
 	tcase_add_test(tc, gap_tie);
 	tcase_add_test(tc, from_memory);
 	tcase_add_test(tc, no_link);
+	tcase_add_test(tc, peak_in_first_bin);
 	tcase_add_test(tc, no_vm);
 	tcase_add_test(tc, no_stream);
 	report_tests_more(tc);
