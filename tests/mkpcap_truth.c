@@ -652,7 +652,7 @@ truth_whole(const struct opts *o, const struct evlist *mgmt,
     const char *ext_path, const struct filestat *fe,
     const char *mgmt_path, const struct filestat *fm, json_t *root)
 {
-	json_t *inputs = json_array(), *mig = json_object_get(root, "migration");
+	json_t *inputs, *mig = json_object_get(root, "migration");
 	json_t *intr = json_object_get(root, "interruption"), *ms, *one, *g;
 	int64_t t0 = INT64_MAX, t1 = INT64_MIN, off = o->ns_offset;
 	uint64_t packets = 0;
@@ -660,6 +660,7 @@ truth_whole(const struct opts *o, const struct evlist *mgmt,
 
 	if (o->garbage > 0 || o->backwards || o->link < 0)
 		return;
+	inputs = json_array();
 	if (ext_path != NULL) {
 		json_array_append_new(inputs, j_input(o, ext_path, fe));
 		packets += fe->packets;
