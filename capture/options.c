@@ -77,9 +77,10 @@ usage(FILE *f)
 static void
 bad_duration(const char *opt, const char *arg, const char *what)
 {
-	if (mt_is_bare_number(arg))
-		cap_err("%s %s: no unit: write %sms or %ss (units ns, us, "
-		    "ms, s, m)", opt, arg, arg, arg);
+	char hint[160];
+
+	if (mt_duration_hint(hint, sizeof(hint), arg))
+		cap_err("%s %s: no unit: %s", opt, arg, hint);
 	else
 		cap_err("%s %s: %s expected (e.g. 500ms, 2s)", opt, arg, what);
 }

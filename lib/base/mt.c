@@ -115,6 +115,16 @@ mt_is_bare_number(const char *s)
 }
 
 int
+mt_duration_hint(char *buf, size_t len, const char *s)
+{
+	if (!mt_is_bare_number(s))
+		return 0;
+	snprintf(buf, len, "write %.40sms or %.40ss (units ns, us, ms, s, m)",
+	    s, s);
+	return 1;
+}
+
+int
 mt_parse_rate(const char *s, double *bps)
 {
 	double v, mult = 1;

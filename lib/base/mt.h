@@ -82,6 +82,11 @@ int mt_parse_rate(const char *s, double *bps);
  * for an error message that suggests the unit. */
 int mt_is_bare_number(const char *s);
 
+/* For a duration refused because s is a bare number: the advice, "write
+ * 30ms or 30s (units ...)", in buf, and 1; 0 (buf untouched) otherwise.
+ * Each program puts it in its own message form. */
+int mt_duration_hint(char *buf, size_t len, const char *s);
+
 /* The CPUs this process may run on (its affinity mask, as nproc(1)
  * counts them; the online CPUs if that cannot be read), at least 1. */
 int mt_ncpu(void);

@@ -109,10 +109,11 @@ bad_rate(char *errbuf, const char *opt, const char *arg)
 static int
 bad_duration(char *errbuf, const char *opt, const char *arg, const char *what)
 {
-	if (mt_is_bare_number(arg))
-		snprintf(errbuf, MT_ERRBUF_SIZE, "%s: '%.40s' has no unit: "
-		    "write %.40sms or %.40ss (units ns, us, ms, s, m)", opt,
-		    arg, arg, arg);
+	char hint[160];
+
+	if (mt_duration_hint(hint, sizeof(hint), arg))
+		snprintf(errbuf, MT_ERRBUF_SIZE, "%s: '%.40s' has no unit: %s",
+		    opt, arg, hint);
 	else
 		bad(errbuf, opt, arg, what);
 	return MT_EXIT_USAGE;

@@ -97,24 +97,12 @@ write_model_csv(const struct exp *e, FILE *f)
 	    "unit\n", f);
 	for (size_t j = 0; j < m->ncoef; j++) {
 		const struct regress_coef *c = &m->coef[j];
+		const char *key[] = { c->name, c->factor, c->level };
+		double v[] = { c->estimate, c->std_error, c->t, c->p,
+		    c->ci_lo, c->ci_hi };
 
-		table_put_field(f, c->name);
-		putc(',', f);
-		table_put_field(f, c->factor);
-		putc(',', f);
-		table_put_field(f, c->level);
-		putc(',', f);
-		table_put_num(f, c->estimate);
-		putc(',', f);
-		table_put_num(f, c->std_error);
-		putc(',', f);
-		table_put_num(f, c->t);
-		putc(',', f);
-		table_put_num(f, c->p);
-		putc(',', f);
-		table_put_num(f, c->ci_lo);
-		putc(',', f);
-		table_put_num(f, c->ci_hi);
+		table_put_fields(f, key, 3);
+		table_put_nums(f, v, 6);
 		putc(',', f);
 		table_put_field(f, c->unit);
 		putc('\n', f);
@@ -126,11 +114,7 @@ write_runs_csv(const struct exp *e, FILE *f)
 {
 	const struct table *t = e->t;
 
-	for (size_t c = 0; c < t->ncols; c++) {
-		if (c)
-			putc(',', f);
-		table_put_field(f, t->names[c]);
-	}
+	table_put_fields(f, (const char *const *)t->names, t->ncols);
 	putc('\n', f);
 	for (size_t r = 0; r < t->nrows; r++) {
 		for (size_t c = 0; c < t->ncols; c++) {
@@ -168,23 +152,12 @@ static void
 put_stat_row(FILE *f, const char *factor, const char *level, const char *by,
     const char *by_level, const char *measure, const struct levels_stat *s)
 {
-	table_put_field(f, factor);
-	putc(',', f);
-	table_put_field(f, level);
-	putc(',', f);
-	table_put_field(f, by);
-	putc(',', f);
-	table_put_field(f, by_level);
-	putc(',', f);
-	table_put_field(f, measure);
-	fprintf(f, ",%zu,", s->n);
-	table_put_num(f, s->mean);
-	putc(',', f);
-	table_put_num(f, s->sd);
-	putc(',', f);
-	table_put_num(f, s->ci_lo);
-	putc(',', f);
-	table_put_num(f, s->ci_hi);
+	const char *key[] = { factor, level, by, by_level, measure };
+	double v[] = { s->mean, s->sd, s->ci_lo, s->ci_hi };
+
+	table_put_fields(f, key, 5);
+	fprintf(f, ",%zu", s->n);
+	table_put_nums(f, v, 4);
 	putc('\n', f);
 }
 

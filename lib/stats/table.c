@@ -421,3 +421,22 @@ table_put_num(FILE *f, double v)
 	}
 	fputs(b, f);
 }
+
+void
+table_put_fields(FILE *f, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			putc(',', f);
+		table_put_field(f, v[i]);
+	}
+}
+
+void
+table_put_nums(FILE *f, const double *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		putc(',', f);
+		table_put_num(f, v[i]);
+	}
+}

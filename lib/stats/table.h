@@ -75,4 +75,11 @@ void table_put_field(FILE *f, const char *s);
  */
 void table_put_num(FILE *f, double v);
 
+/* Write n fields (table_put_field) separated by commas. */
+void table_put_fields(FILE *f, const char *const *v, size_t n);
+
+/* Write n numbers (table_put_num), each after a comma: the rest of a row
+ * whose first fields are written. */
+void table_put_nums(FILE *f, const double *v, size_t n);
+
 #endif /* MT_TABLE_H */
