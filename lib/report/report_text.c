@@ -239,11 +239,16 @@ text_probes(const json_t *it, FILE *f)
 	size_t i;
 	char b[64];
 
-	if (count(it, "probes_sent") > 0)
+	if (count(it, "probes_sent") > 0 && has(it, "probe_interval_s"))
 		fprintf(f, "  probe interval        %.3f ms (median of %llu requests; "
 		    "%llu answered, %llu lost)\n", ms(dur(it, "probe_interval_s")),
 		    count(it, "probes_sent"), count(it, "probes_answered"),
 		    count(it, "probes_lost"));
+	else if (count(it, "probes_sent") > 0)
+		fprintf(f, "  probe interval        - (%llu request%s: no spacing to "
+		    "measure; %llu answered, %llu lost)\n",
+		    count(it, "probes_sent"), count(it, "probes_sent") == 1 ? "" : "s",
+		    count(it, "probes_answered"), count(it, "probes_lost"));
 	if (json_array_size(gaps) > 1) {
 		fprintf(f, "  gaps > %.3f ms        %zu:\n",
 		    ms(dur(it, "min_gap_s")), json_array_size(gaps));
