@@ -739,12 +739,23 @@ coverage(struct analysis *a)
 			    late->path, (double)(late->first_ts - t) / 1e9,
 			    (double)(t - a->first_ts) / 1e9, a->nmigs > 1 ?
 			    " (one of several)" : "");
+		else if (a->vm_last < t)
+			/* Every file runs past the stream's end, but the
+			 * VM's traffic does not: typically a capture stopped
+			 * while the stream was still sending. */
+			analysis_note(a, "the traffic of %s ends %.3f s before "
+			    "the last data of migration %zu of %zu, and the "
+			    "captures %.3f s after it: the captures do not cover "
+			    "its switchover", mt_addr_str(&a->vm.ip, ipbuf,
+			    sizeof(ipbuf)), (double)by / 1e9, k + 1,
+			    a->nmigs > 0 ? a->nmigs : 1,
+			    (double)(a->last_ts - t) / 1e9);
 		else
-			analysis_note(a, "the traffic of %s %s %.3f s %s the "
-			    "migration's switchover: the captures do not cover "
-			    "the migration", mt_addr_str(&a->vm.ip, ipbuf,
-			    sizeof(ipbuf)), a->vm_last < t ? "ends" : "starts",
-			    (double)by / 1e9, a->vm_last < t ? "before" : "after");
+			analysis_note(a, "the traffic of %s starts %.3f s after "
+			    "the last data of migration %zu of %zu: the captures "
+			    "do not cover its switchover", mt_addr_str(&a->vm.ip,
+			    ipbuf, sizeof(ipbuf)), (double)by / 1e9, k + 1,
+			    a->nmigs > 0 ? a->nmigs : 1);
 		a->not_covered = a->nnotes > n ? a->notes[n] :
 		    "the captures do not cover the migration";
 		return;
