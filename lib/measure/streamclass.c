@@ -51,12 +51,14 @@ rpc_program(uint32_t prog)
 enum sc_class
 sc_classify(const uint8_t *p, size_t caplen)
 {
-	struct bytes b = { p, p + caplen };
+	struct bytes b;
 	uint32_t w0, w1, vers;
 	uint8_t c0, c1, c2;
 
+	/* Checked first: NULL + 0 is undefined behaviour in C. */
 	if (p == NULL || caplen == 0)
 		return SC_UNKNOWN;
+	b = (struct bytes){ p, p + caplen };
 	if (get_be32(&b, 0, &w0) == 0) {
 		if (w0 == SC_QEVM_MAGIC)
 			return SC_QEVM;
