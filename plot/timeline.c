@@ -26,7 +26,7 @@ chart_timeline(const struct opts *o, const char *dir, const char *csv,
 {
 	static const char *const cols[] = { "bin_start_ns", "bin_start_s",
 	    "stream_bps", "probes_sent", "probes_answered", "announces" };
-	int ci[6], rc = EXIT_INPUT;
+	int ci[6], lc, rc = EXIT_INPUT;
 	char err[MT_ERRBUF_SIZE], path[4096], dpath[4096], epath[4096],
 	    ppath[4096];
 	struct table *t;
@@ -36,7 +36,7 @@ chart_timeline(const struct opts *o, const char *dir, const char *csv,
 	mt_ns t0_ns = MT_NS_NONE;
 	double first_s = 0;
 	double istart, iend, idur;
-	size_t nann = 0, niter = 0, npause = 0;
+	size_t nann = 0, niter = 0, npause = 0, nlate = 0;
 	double pause_ms = NAN;
 
 	if ((t = table_read(csv, err)) == NULL) {
@@ -45,6 +45,8 @@ chart_timeline(const struct opts *o, const char *dir, const char *csv,
 	}
 	if (need_cols(t, csv, cols, ci, 6) == -1)
 		goto out;
+	/* late_replies: optional (a CSV written before it was a column). */
+	lc = table_col(t, "late_replies");
 	if (t->nrows == 0) {
 		perr("%s: no bins", csv);
 		goto out;
@@ -58,9 +60,9 @@ chart_timeline(const struct opts *o, const char *dir, const char *csv,
 	if ((f = dat_open(o, prefix, "timeline.dat", dpath, sizeof(dpath))) == NULL)
 		goto out;
 	fprintf(f, "# t_s\tstream_mbps\tprobes_sent\tprobes_answered\t"
-	    "answered_pct\tannounces\n");
+	    "answered_pct\tannounces\tlate_replies\n");
 	for (size_t r = 0; r < t->nrows; r++) {
-		double v[6];
+		double v[6], late = 0;
 
 		for (int k = 0; k < 6; k++)
 			if (table_num(t, r, (size_t)ci[k], &v[k]) != 0) {
@@ -90,7 +92,14 @@ chart_timeline(const struct opts *o, const char *dir, const char *csv,
 			fprintf(f, "%.3f", 100.0 * v[4] / v[3]);
 		else
 			fputs("NaN", f);
-		fprintf(f, "\t%.0f\n", v[5]);
+		if (lc >= 0 && table_num(t, r, (size_t)lc, &late) != 0) {
+			perr("%s:%zu: late_replies is not a number", csv,
+			    t->lines[r]);
+			goto out;
+		}
+		if (late > 0)
+			nlate++;
+		fprintf(f, "\t%.0f\t%.0f\n", v[5], late);
 	}
 	if (t->nrows < 2)
 		bin_s = 0.1;
@@ -213,6 +222,7 @@ chart_timeline(const struct opts *o, const char *dir, const char *csv,
 	gp_num(s, "ann_first", rel_s(jpath_ns(rep, "announce.first_ns"), t0_ns));
 	fprintf(s, "n_announce_bins = %zu\nn_iterations = %zu\n", nann, niter);
 	fprintf(s, "n_pause = %zu\n", npause);
+	fprintf(s, "n_late_bins = %zu\n", nlate);
 	if (npause > 0) {
 		fputs("pausefile = ", s);
 		gp_quote(s, base_name(ppath));

@@ -10,6 +10,7 @@
 #
 # Variables from migtrace-plot:
 #   datafile   t_s stream_mbps probes_sent probes_answered answered_pct announces
+#              late_replies (answered in a later bin than sent)
 #   eventfile  kind t_s label text (1: announce bin, label = count;
 #              2: pass start, label = pass; 3: where to write the pass
 #              numbers, text: "2" or "2-4" for passes close together)
@@ -19,6 +20,7 @@
 #   ann_first        the first announce, exact (s; NaN if none)
 #   n_announce_bins n_iterations   rows of each kind in eventfile
 #   n_pause          rows of pausefile (0: no pause bar)
+#   n_late_bins      bins holding late replies (0: no marks)
 #   pausefile        phase start_ms end_ms by label (ms since the first step)
 #   pause_ms         the last step's time (ms)
 
@@ -93,8 +95,18 @@ set xlabel "time since the start of the capture (s)"
 set ylabel has_pause ? "answered" : "answered (%)"
 set yrange [0:105]
 set ytics 0, 50, 100
-unset key
-plot datafile using 1:5 with steps linestyle 2 title "probes answered"
+# A probe is counted in the bin its request went out in; a ring marks a
+# bin whose replies came back in a later one (sent before the pause,
+# answered after it).
+if (n_late_bins > 0) {
+	set key at graph 0.99, graph 0.35 right bottom horizontal Left reverse \
+	    noopaque nobox samplen 1
+} else {
+	unset key
+}
+late_plot = n_late_bins > 0 ? "datafile using ($7 > 0 ? $1 + bin_s/2 : NaN):5 with points linestyle 4 pointtype 6 pointsize 1.3*pscale title 'late replies'" : "NaN notitle"
+plot datafile using 1:5 with steps linestyle 2 title "probes answered", \
+     @late_plot
 
 # ---- the pause: one bar of phases (source, wire, destination colours) ----
 if (has_pause) {

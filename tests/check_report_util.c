@@ -302,7 +302,7 @@ static const char *const INPUT_KEYS[] = { "file", "link_type", "packets",
 static const char *const VM_KEYS[] = { "ip", "mac", "reason", NULL };
 static const char *const INT_KEYS[] = { "method", "chosen_by", "last_reply_before_ns",
     "first_reply_after_ns", "duration_s", "lost_probes", "lost_x_interval_s",
-    "probe_interval_s", "min_gap_s", "probes_sent", "probes_answered", "probes_lost", "replies",
+    "probe_interval_s", "min_gap_s", "probes_sent", "probes_answered", "probes_lost", "replies", "late_replies",
     "gaps", "source_host", "source_last_frame_ns", "destination_host",
     "destination_first_frame_ns", "tcp_stall", NULL };
 static const char *const GAP_KEYS[] = { "start_ns", "end_ns", "duration_s",

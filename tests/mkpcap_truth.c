@@ -57,6 +57,20 @@ lost_all(const struct evlist *l)
 	return lost;
 }
 
+
+/* Replies that came back after the next request went out (overtaken:
+ * slower than the probe interval); probes in the order sent. */
+static json_int_t
+late_replies(void)
+{
+	json_int_t n = 0;
+
+	for (size_t i = 0; i + 1 < nprobe; i++)
+		if (probe_rep[i] >= 0 && probe_req[i + 1] < probe_rep[i])
+			n++;
+	return n;
+}
+
 /*
  * The man page's rule: the gap that holds the first announce (announce
  * after its start, at or before its end), else the one that lost the
@@ -182,6 +196,7 @@ truth_ext(const struct opts *o, const struct evlist *l, json_t *root)
 		json_object_set_new(intr, "probes_sent", json_integer(nrequests));
 		json_object_set_new(intr, "probes_answered", json_integer(nreplies));
 		json_object_set_new(intr, "replies", json_integer(nreplies));
+		json_object_set_new(intr, "late_replies", json_integer(late_replies()));
 		json_object_set_new(intr, "probes_lost", json_integer(lost_all(l)));
 		json_object_set_new(intr, "min_gap_s", j_s(min_gap));
 		json_object_set_new(intr, "chosen_by",
@@ -203,6 +218,7 @@ truth_ext(const struct opts *o, const struct evlist *l, json_t *root)
 		json_object_set_new(intr, "lost_x_interval_s", json_null());
 		json_object_set_new(intr, "probes_sent", json_null());
 		json_object_set_new(intr, "probes_answered", json_null());
+		json_object_set_new(intr, "late_replies", json_null());
 		json_object_set_new(intr, "gaps", json_array());
 		json_object_set_new(intr, "last_reply_before_ns", j_ns(sil_a + off));
 		json_object_set_new(intr, "first_reply_after_ns", j_ns(sil_b + off));
@@ -593,7 +609,7 @@ j_input(const struct opts *o, const char *path, const struct filestat *fs)
  * The timeline's probe columns (the man page, "Timeline"): --bin wide
  * from the first frame of all files (t0); a probe counts as sent, and
  * when answered as answered, in the bin holding its request; its reply is
- * late when it arrives in a later bin than that.
+ * late when the next request went out before it (late_replies()).
  */
 static void
 truth_probe_bins(const struct opts *o, int64_t t0, json_t *root)
@@ -619,7 +635,8 @@ truth_probe_bins(const struct opts *o, int64_t t0, json_t *root)
 		cs[b]++;
 		if (probe_rep[i] >= 0) {
 			ca[b]++;
-			if ((probe_rep[i] - t0) / o->bin > (int64_t)b)
+			/* Late: the next request went out before it. */
+			if (i + 1 < nprobe && probe_req[i + 1] < probe_rep[i])
 				cl[b]++;
 		}
 	}

@@ -207,23 +207,25 @@ in_vni(const struct analysis *a, const struct pkt *p)
 
 /*
  * A probe answered: counted in the bin its request was sent in (the
- * guest was running then), and its reply marked late when it arrived in
- * a later bin (the man page, "Timeline"). A reply that matches no request
- * seen goes to the bin it arrived in. 0, or -1 when out of memory.
+ * guest was running then), and its reply marked late when a newer request
+ * to the VM went out before it came back: overtaken by the next probe,
+ * slower than the probe interval (the man page, "Timeline"). A reply that
+ * matches no request seen goes to the bin it arrived in. 0, or -1 when
+ * out of memory.
  */
 static int
 answered(struct analysis *a, mt_ns reply)
 {
-	mt_ns req = echo_reply_request_ts(a->echo), t0, w;
+	mt_ns req = echo_reply_request_ts(a->echo);
 
 	if (req == MT_NS_NONE || req > reply)
 		return timeline_add(a->tl, reply, TL_PROBE_ANSWERED, 1);
 	if (timeline_add(a->tl, req, TL_PROBE_ANSWERED, 1) < 0)
 		return -1;
-	t0 = timeline_start(a->tl);
-	w = timeline_width(a->tl);
-	if (t0 != MT_NS_NONE && req >= t0 && (reply - t0) / w > (req - t0) / w)
+	if (a->last_request != MT_NS_NONE && a->last_request > req) {
+		a->late_replies++;
 		return timeline_add(a->tl, req, TL_LATE_REPLY, 1);
+	}
 	return 0;
 }
 
@@ -298,8 +300,8 @@ measure_pkt(struct analysis *a, struct pass *ps, const struct pkt *p)
 		}
 		struct mt_mac mac;
 		if (e < 0 ||
-		    (e == ECHO_NEW_REQUEST && timeline_add(a->tl, p->ts,
-		    TL_PROBE_SENT, 1) < 0) ||
+		    (e == ECHO_NEW_REQUEST && (a->last_request = p->ts,
+		    timeline_add(a->tl, p->ts, TL_PROBE_SENT, 1)) < 0) ||
 		    (e == ECHO_NEW_REPLY && answered(a, p->ts) < 0))
 			return -1;
 		/* Learn the VM's MAC from its own frames, if not given. */
@@ -371,6 +373,8 @@ measure(struct analysis *a, struct srcset *s, int guessing, const char *what,
 	ps.last_vm = MT_NS_NONE;
 	ps.ann = announce_new();
 	a->tl = timeline_new(a->o.bin);
+	a->last_request = MT_NS_NONE;
+	a->late_replies = 0;
 	if (guessing || !a->vm_found || !a->vm.have_mac)
 		ps.vf = vmfind_new();
 	if (guessing)

@@ -151,6 +151,8 @@ struct analysis {
 	enum int_method method;
 	mt_ns int_start, int_end;
 	uint64_t int_lost;
+	mt_ns last_request;		/* the newest echo request to the VM */
+	uint64_t late_replies;		/* overtaken by a newer request */
 	const char *int_chosen_by;	/* why this gap: "announce", "lost-probes", "longest" */
 
 	/* announce */

@@ -19,7 +19,7 @@ struct tbin {
 	uint32_t probes_sent;
 	uint32_t probes_answered;	/* of those sent in this bin */
 	uint32_t announces;
-	uint32_t late_replies;		/* answered in a later bin */
+	uint32_t late_replies;		/* answered after the next request */
 };
 
 enum tl_field { TL_STREAM_BYTES, TL_STREAM_FRAME_BYTES, TL_PROBE_SENT, TL_PROBE_ANSWERED, TL_ANNOUNCE,

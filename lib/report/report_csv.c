@@ -4,7 +4,7 @@
  * (thousands of rows the document does not hold), streamed from the
  * analysis's timeline (measure/timeline.h). Columns: the man page,
  * "Timeline": probes_sent and probes_answered in the bin the request was
- * sent in, late_replies those answered in a later bin.
+ * sent in, late_replies those answered after the next request went out.
  */
 #include "config.h"
 

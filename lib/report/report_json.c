@@ -108,6 +108,9 @@ interruption_json(const struct analysis *a)
 	json_object_set_new(o, "probes_answered", echo ? j_u64(a->er.matched) : json_null());
 	json_object_set_new(o, "probes_lost", echo ? j_u64(a->er.lost) : json_null());
 	json_object_set_new(o, "replies", echo ? j_u64(a->er.replies) : json_null());
+	/* Replies overtaken by a newer request (slower than the probe
+	 * interval); the timeline counts every probe where it was sent. */
+	json_object_set_new(o, "late_replies", echo ? j_u64(a->late_replies) : json_null());
 	for (size_t i = 0; echo && i < a->er.ngaps; i++) {
 		const struct echo_gap *g = &a->er.gaps[i];
 		json_array_append_new(gaps, json_pack("{s:I, s:I, s:o, s:I}",

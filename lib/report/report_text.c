@@ -249,6 +249,10 @@ text_probes(const json_t *it, FILE *f)
 		    "measure; %llu answered, %llu lost)\n",
 		    count(it, "probes_sent"), count(it, "probes_sent") == 1 ? "" : "s",
 		    count(it, "probes_answered"), count(it, "probes_lost"));
+	if (count(it, "late_replies") > 0)
+		fprintf(f, "  late replies          %llu (back after the next probe "
+		    "went out: slower than the probe interval)\n",
+		    count(it, "late_replies"));
 	if (json_array_size(gaps) > 1) {
 		fprintf(f, "  gaps > %.3f ms        %zu:\n",
 		    ms(dur(it, "min_gap_s")), json_array_size(gaps));
