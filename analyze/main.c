@@ -36,6 +36,34 @@ warn_cb(void *ctx, const char *msg)
 	fprintf(stderr, "%s: warning: %s\n", progname, msg);
 }
 
+/* One stderr line per gate that failed (over, or not judged). */
+static void
+over_budget(const json_t *doc)
+{
+	static const struct {
+		const char *path, *what, *opt;
+	} g[] = {
+		{ "budget", "interruption", "--max-interruption" },
+		{ "budget.blackout", "blackout", "--max-blackout" },
+	};
+
+	for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
+		const json_t *b = jpath(doc, g[i].path);
+		const json_t *w = json_object_get(b, "within");
+
+		if (w == NULL || json_is_true(w))
+			continue;
+		if (json_is_null(w))
+			fprintf(stderr, "%s: %s: not judged (no %s measured)\n",
+			    progname, g[i].opt, g[i].what);
+		else
+			fprintf(stderr, "%s: over budget: %s %.3f ms > %.3f ms "
+			    "(%s)\n", progname, g[i].what,
+			    jpath_num(b, "measured_s") * 1e3,
+			    jpath_num(b, "max_s") * 1e3, g[i].opt);
+	}
+}
+
 static void
 write_report(const struct analysis *a, const json_t *doc, enum cli_format fmt,
     FILE *f)
@@ -221,8 +249,9 @@ main(int argc, char **argv)
 		status = MT_EXIT_INPUT;
 	if (rd.files != NULL)
 		rundir_annotate(doc, c.files[0], &rd);
-	if (c.max_interruption > 0 && budget_add_json(doc,
-	    c.max_interruption) != 1 && status == 0)
+	if ((c.max_interruption > 0 || c.max_blackout > 0) &&
+	    budget_add_json(doc, c.max_interruption, c.max_blackout) != 1 &&
+	    status == 0)
 		status = MT_EXIT_OVER_BUDGET;
 	if (!c.quiet) {
 		write_report(a, doc, c.format, stdout);
@@ -245,14 +274,7 @@ main(int argc, char **argv)
 		    progname, c.files[0], json_string_value(json_object_get(
 		    json_object_get(doc, "vm"), "reason")));
 	else if (status == MT_EXIT_OVER_BUDGET)
-		if (json_is_null(jpath(doc, "budget.within")))
-			fprintf(stderr, "%s: --max-interruption: not judged (no "
-			    "interruption measured)\n", progname);
-		else
-			fprintf(stderr, "%s: over budget: interruption %.3f ms "
-			    "> %.3f ms (--max-interruption)\n", progname,
-			    jpath_num(doc, "budget.measured_s") * 1e3,
-			    jpath_num(doc, "budget.max_s") * 1e3);
+		over_budget(doc);
 	else if (status == MT_EXIT_NOT_COVERED)
 		fprintf(stderr, "%s: %s\n", progname, analysis_not_covered(a));
 	else if (status == MT_EXIT_NO_STREAM)

@@ -33,6 +33,9 @@ cli_usage(FILE *f)
 "                       (bits per second: 100M, 1G, 100mbit; a unit is needed)\n"
 "  --mig-ports LO-HI    migration stream ports (default: 49152-49215)\n"
 "  --max-interruption D a budget: say within or over it, exit 6 when over\n"
+"  --max-blackout D     a budget for the blackout (post-copy: until the\n"
+"                       destination's first announce; pre-copy: the whole\n"
+"                       interruption), exit 6 when over\n"
 "  --vxlan-port N       one more UDP port carrying VXLAN (4789 and 8472 are)\n"
 "  --vni N              only frames out of tunnels with this VXLAN or Geneve\n"
 "                       VNI, GRE key or ERSPAN session\n"
@@ -81,7 +84,7 @@ cli_usage(FILE *f)
 "Exit status: 0 success, 1 usage error, 2 unreadable or invalid input,\n"
 "3 no VM found (use --vm) or the --vm address not seen, 4 no migration\n"
 "stream found, 5 the captures do not cover the migration, 6 over the\n"
-"--max-interruption budget. See migtrace-analyze(1).\n", f);
+"--max-interruption or --max-blackout budget. See migtrace-analyze(1).\n", f);
 }
 
 static int
@@ -147,6 +150,7 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 		OPT_DOMAIN, OPT_DOWNTIME_LIMIT, OPT_WHAT_IF_LINK,
 		OPT_EXPERIMENT, OPT_FACTORS, OPT_RESPONSE, OPT_BASELINE,
 		OPT_MAX_INTERRUPTION,
+		OPT_MAX_BLACKOUT,
 		OPT_QEMU_TRACE, OPT_LOCAL_TIME,
 		OPT_VXLAN_PORT, OPT_VNI,
 		OPT_HOST, OPT_CLOCK_REF, OPT_CLOCK_OFFSET,
@@ -166,6 +170,7 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 		{ "downtime-limit", required_argument, NULL, OPT_DOWNTIME_LIMIT },
 		{ "what-if-link", required_argument, NULL, OPT_WHAT_IF_LINK },
 		{ "max-interruption", required_argument, NULL, OPT_MAX_INTERRUPTION },
+		{ "max-blackout", required_argument, NULL, OPT_MAX_BLACKOUT },
 		{ "experiment", required_argument, NULL, OPT_EXPERIMENT },
 		{ "factors", required_argument, NULL, OPT_FACTORS },
 		{ "response", required_argument, NULL, OPT_RESPONSE },
@@ -275,6 +280,12 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 				return bad_duration(errbuf, "--max-interruption",
 				    optarg, "a duration (e.g. 500ms)");
 			break;
+		case OPT_MAX_BLACKOUT:
+			if (mt_parse_duration(optarg, &c->max_blackout) < 0 ||
+			    c->max_blackout <= 0)
+				return bad_duration(errbuf, "--max-blackout",
+				    optarg, "a duration (e.g. 300ms)");
+			break;
 		case OPT_EXPERIMENT:
 			c->experiment = optarg;
 			break;
@@ -352,9 +363,10 @@ cli_parse(int argc, char **argv, struct cli *c, char *errbuf)
 	if (clk_spec_used(&c->clk))
 		c->o.clocks = &c->clk;
 	if (c->experiment != NULL) {
-		if (c->max_interruption > 0) {
-			snprintf(errbuf, MT_ERRBUF_SIZE, "--max-interruption "
-			    "checks one run, not an experiment");
+		if (c->max_interruption > 0 || c->max_blackout > 0) {
+			snprintf(errbuf, MT_ERRBUF_SIZE, "%s checks one run, not "
+			    "an experiment", c->max_interruption > 0 ?
+			    "--max-interruption" : "--max-blackout");
 			return MT_EXIT_USAGE;
 		}
 		if (clk_spec_used(&c->clk)) {

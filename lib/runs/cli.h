@@ -19,6 +19,7 @@ struct cli {
 	struct explain_opts eo;
 	int explain;			/* --what-if-link asks for the model */
 	mt_ns max_interruption;		/* --max-interruption, 0: no budget */
+	mt_ns max_blackout;		/* --max-blackout, 0: no budget */
 	int local_time;			/* --local-time: the text in local time */
 	enum cli_format format;
 	const char *outdir;		/* -o DIR */
