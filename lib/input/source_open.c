@@ -66,9 +66,8 @@ src_explain_read_error(const struct srcfile *f, const char *lp, int first,
 
 /*
  * libpcap could not open path: find out why from the first bytes, for a
- * message that tells the user what the file is. n is the file's size
- * when it is under the largest header below (m holds that much), else
- * at least that. The headers: pcap's file header is 24 bytes
+ * message that tells the user what the file is (m: its first bytes, n:
+ * its size). The headers: pcap's file header is 24 bytes
  * (pcap-savefile(5)); a pcapng file starts with a Section Header Block
  * of at least 28 bytes, then an Interface Description Block of at least
  * 20 before any packet (draft-ietf-opsawg-pcapng, sections 4.1 and 4.2).
@@ -76,9 +75,33 @@ src_explain_read_error(const struct srcfile *f, const char *lp, int first,
 #define PCAP_FILE_HEADER	24
 #define PCAPNG_HEADERS_MIN	48
 
+/* pcapng: the section header's own length (at 4, in the byte order of
+ * the magic at 8) plus the smallest interface description, when m holds
+ * them and the length is sane; else PCAPNG_HEADERS_MIN. */
+static size_t
+pcapng_need(const uint8_t *m, size_t got)
+{
+	uint32_t len;
+
+	if (got < 12)
+		return PCAPNG_HEADERS_MIN;
+	if (m[8] == 0x1a && m[9] == 0x2b && m[10] == 0x3c && m[11] == 0x4d)
+		len = (uint32_t)m[4] << 24 | (uint32_t)m[5] << 16 |
+		    (uint32_t)m[6] << 8 | m[7];
+	else if (m[8] == 0x4d && m[9] == 0x3c && m[10] == 0x2b && m[11] == 0x1a)
+		len = (uint32_t)m[7] << 24 | (uint32_t)m[6] << 16 |
+		    (uint32_t)m[5] << 8 | m[4];
+	else
+		return PCAPNG_HEADERS_MIN;
+	if (len < 28 || len % 4 != 0 || len > (1U << 24))
+		return PCAPNG_HEADERS_MIN;
+	return (size_t)len + 20;
+}
+
+/* m: the file's first got bytes; n: its whole size. */
 static void
-explain_magic(const char *path, const uint8_t *m, size_t n, const char *lp,
-    char *errbuf)
+explain_magic(const char *path, const uint8_t *m, size_t got, size_t n,
+    const char *lp, char *errbuf)
 {
 	uint32_t magic;
 	const char *hint = "";
@@ -98,16 +121,21 @@ explain_magic(const char *path, const uint8_t *m, size_t n, const char *lp,
 	for (size_t i = 0; i < sizeof(capture_magics) / sizeof(capture_magics[0]); i++)
 		if (magic == capture_magics[i]) {
 			int ng = magic == 0x0a0d0d0a;
-			size_t need = ng ? PCAPNG_HEADERS_MIN : PCAP_FILE_HEADER;
+			size_t need = ng ? pcapng_need(m, got) : PCAP_FILE_HEADER;
 
 			/* Short, and libpcap found it short (not wrong). */
 			if (n < need && (strstr(lp, "truncated") != NULL ||
 			    strstr(lp, "no Interface Description") != NULL ||
 			    (ng && n < 12)))
 				snprintf(errbuf, MT_ERRBUF_SIZE, "%s: too short "
-				    "for a %s file header (%zu of %zu bytes): "
+				    "for a %s file header (%zu of %s%zu bytes): "
 				    "cut off while written?", path,
-				    ng ? "pcapng" : "pcap", n, need);
+				    ng ? "pcapng" : "pcap", n,
+				    ng ? "at least " : "", need);
+			else if (strstr(lp, "truncated") != NULL)
+				snprintf(errbuf, MT_ERRBUF_SIZE, "%s: cut off "
+				    "inside its %s file header (libpcap: %s)",
+				    path, ng ? "pcapng" : "pcap", lp);
 			else
 				snprintf(errbuf, MT_ERRBUF_SIZE, "%s: damaged "
 				    "capture file header (libpcap: %s)", path,
@@ -128,7 +156,8 @@ static void
 explain_open_error(const char *path, const char *lp, char *errbuf)
 {
 	uint8_t m[PCAPNG_HEADERS_MIN];
-	size_t n;
+	size_t got, n;
+	struct stat st;
 	FILE *fp;
 
 	if ((fp = fopen(path, "rb")) == NULL) {
@@ -136,9 +165,11 @@ explain_open_error(const char *path, const char *lp, char *errbuf)
 		    strerror(errno));
 		return;
 	}
-	n = fread(m, 1, sizeof(m), fp);
+	got = fread(m, 1, sizeof(m), fp);
+	n = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
+	    (size_t)st.st_size > got ? (size_t)st.st_size : got;
 	fclose(fp);
-	explain_magic(path, m, n, lp, errbuf);
+	explain_magic(path, m, got, n, lp, errbuf);
 }
 
 /* The same for a stream, whose first bytes libpcap has taken: from
@@ -151,6 +182,16 @@ explain_stream_error(const char *path, const char *lp, char *errbuf)
 
 	if (strstr(lp, "only got 0") != NULL && strstr(lp, "read 4 ") != NULL)
 		snprintf(errbuf, MT_ERRBUF_SIZE, "%s: empty, not a capture",
+		    path);
+	else if (strstr(lp, "read 4 file header bytes") != NULL &&
+	    (g = strstr(lp, "only got ")) != NULL &&
+	    sscanf(g, "only got %u", &got) == 1)
+		snprintf(errbuf, MT_ERRBUF_SIZE, "%s: not a capture file (only "
+		    "%u bytes)", path, got);
+	else if (strstr(lp, "no Interface Description") != NULL)
+		snprintf(errbuf, MT_ERRBUF_SIZE, "%s: too short for a pcapng "
+		    "file header (the stream ends after its section header, "
+		    "before an interface description): cut off while written?",
 		    path);
 	else if (strstr(lp, "file header bytes") != NULL &&
 	    (g = strstr(lp, "only got ")) != NULL &&
@@ -280,7 +321,8 @@ srcset_add_fp(struct srcset *s, const char *name, FILE *fp, char *errbuf)
 {
 	char pcerr[PCAP_ERRBUF_SIZE];
 	uint8_t m[PCAPNG_HEADERS_MIN];
-	size_t n;
+	size_t got, n;
+	long end;
 	pcap_t *p;
 
 	if (s->started) {
@@ -295,8 +337,10 @@ srcset_add_fp(struct srcset *s, const char *name, FILE *fp, char *errbuf)
 	if (p == NULL) {
 		/* libpcap leaves fp open on failure: the first bytes say why. */
 		if (fseek(fp, 0, SEEK_SET) == 0) {
-			n = fread(m, 1, sizeof(m), fp);
-			explain_magic(name, m, n, pcerr, errbuf);
+			got = fread(m, 1, sizeof(m), fp);
+			n = fseek(fp, 0, SEEK_END) == 0 && (end = ftell(fp)) > 0 &&
+			    (size_t)end > got ? (size_t)end : got;
+			explain_magic(name, m, got, n, pcerr, errbuf);
 		} else
 			snprintf(errbuf, MT_ERRBUF_SIZE, "%s: cannot read "
 			    "(libpcap: %s)", name, pcerr);
