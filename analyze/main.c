@@ -17,6 +17,7 @@
 #include "runs/cli.h"
 #include "runs/experiment.h"
 #include "report/budget.h"
+#include "report/modes_report.h"
 #include "report/explain_report.h"
 #include "report/report.h"
 #include "virt/jobstats.h"
@@ -249,6 +250,13 @@ main(int argc, char **argv)
 		status = MT_EXIT_INPUT;
 	if (rd.files != NULL)
 		rundir_annotate(doc, c.files[0], &rd);
+	{
+		char src[512];
+		const char *word = rundir_libvirt_outcome(rd.files != NULL ?
+		    &rd : NULL, js, src, sizeof(src));
+
+		modes_libvirt_outcome_add(doc, word, src);
+	}
 	if ((c.max_interruption > 0 || c.max_blackout > 0) &&
 	    budget_add_json(doc, c.max_interruption, c.max_blackout) != 1 &&
 	    status == 0)

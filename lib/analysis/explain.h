@@ -46,6 +46,8 @@ struct explain_in {
 	double stream_duration_s;	/* migration.duration_s */
 	double stream_mean_bps;		/* migration.mean_bps (bits/s) */
 	double link_bps;		/* migration.link_bps (--link) */
+	int aborted;			/* migration.outcome "aborted" */
+	int postcopy;			/* migration.postcopy present */
 
 	/* From libvirt (struct jobstats); NAN when absent. */
 	double downtime_s;

@@ -289,6 +289,10 @@ explain_add_json(json_t *doc, const struct jobstats *js,
 	in.stream_duration_s = jpath_num(doc, "migration.duration_s");
 	in.stream_mean_bps = jpath_num(doc, "migration.mean_bps");
 	in.link_bps = jpath_num(doc, "migration.link_bps");
+	in.aborted = json_is_string(jpath(doc, "migration.outcome")) &&
+	    strcmp(json_string_value(jpath(doc, "migration.outcome")),
+	    "aborted") == 0;
+	in.postcopy = json_is_object(jpath(doc, "migration.postcopy"));
 	if (js != NULL) {
 		in.downtime_s = js_d(&js->downtime) / 1e3;
 		in.time_elapsed_s = js_d(&js->time_elapsed) / 1e3;

@@ -6,6 +6,9 @@
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "analysis/analysis_int.h"
 #include "report/modes_report.h"
 
@@ -86,4 +89,41 @@ modes_interruption_add(const struct migration *m, const struct echo_gap *g,
 		return;
 	json_object_set_new(o, "blackout_s", s_or_null(m->mo.blackout));
 	json_object_set_new(o, "brownout_s", s_or_null(m->mo.brownout));
+}
+
+void
+modes_libvirt_outcome_add(json_t *doc, const char *status, const char *source)
+{
+	json_t *mig = json_object_get(doc, "migration"), *notes;
+	const char *pk;
+	char buf[1024];
+
+	if (!json_is_object(mig))
+		return;
+	if (status == NULL) {
+		json_object_set_new(mig, "libvirt_outcome", json_null());
+		return;
+	}
+	json_object_set_new(mig, "libvirt_outcome", json_pack("{s:s, s:s}",
+	    "status", status, "source", source != NULL ? source : ""));
+	pk = json_string_value(json_object_get(mig, "outcome"));
+	if (pk == NULL || strcmp(pk, "unknown") == 0)
+		return;
+	if (strcmp(pk, "completed") == 0 && strcmp(status, "completed") != 0)
+		snprintf(buf, sizeof(buf), "outcome: the packets show a "
+		    "switchover (the destination announced the VM, which "
+		    "answered from there) but libvirt says %s (%s): a job "
+		    "that failed after the switchover, or captures of another "
+		    "migration", status, source != NULL ? source : "");
+	else if (strcmp(pk, "aborted") == 0 && strcmp(status, "completed") == 0)
+		snprintf(buf, sizeof(buf), "outcome: the packets show no "
+		    "switchover (no announce from the destination; the VM "
+		    "kept answering) but libvirt says completed (%s): captures "
+		    "that miss the destination's network, or of another "
+		    "migration", source != NULL ? source : "");
+	else
+		return;
+	if (!json_is_array(notes = json_object_get(doc, "notes")))
+		json_object_set_new(doc, "notes", notes = json_array());
+	json_array_append_new(notes, json_string(buf));
 }

@@ -21,4 +21,13 @@ void modes_json_add(const struct analysis *a, const struct migration *m,
 void modes_interruption_add(const struct migration *m,
     const struct echo_gap *g, json_t *o);
 
+/*
+ * libvirt's word on how the migration ended (status "completed",
+ * "failed" or "cancelled", source: where it was read; NULL status: no
+ * word): migration.libvirt_outcome {status, source} or null, and a note
+ * when it contradicts migration.outcome (the packets' word).
+ */
+void modes_libvirt_outcome_add(json_t *doc, const char *status,
+    const char *source);
+
 #endif /* MT_MODES_REPORT_H */

@@ -276,6 +276,12 @@ text_interruption(const json_t *doc, FILE *f)
 		fprintf(f, "  none found\n");
 	else
 		text_interruption_chosen(it, f);
+	/* An aborted migration has no switchover: its gap is no downtime. */
+	if (has(it, "method") && str(doc, "migration.outcome") != NULL &&
+	    strcmp(str(doc, "migration.outcome"), "aborted") == 0)
+		fprintf(f, "  no switchover         the migration was aborted: "
+		    "the guest stayed on the source, and this gap is the "
+		    "longest in its replies, not a migration's downtime\n");
 	text_probes(it, f);
 	if (json_is_object(st))
 		fprintf(f, "  longest TCP stall     %.3f ms on %s -> %s, %llu retransmissions\n",
@@ -361,6 +367,10 @@ text_modes(const json_t *mig, FILE *f)
 		    "records' payload)" : "");
 	if (has(mig, "outcome"))
 		fprintf(f, "  outcome               %s\n", str(mig, "outcome"));
+	if (has(mig, "libvirt_outcome.status"))
+		fprintf(f, "  libvirt says          %s (%s)\n",
+		    str(mig, "libvirt_outcome.status"),
+		    str(mig, "libvirt_outcome.source"));
 	if (has(mig, "postcopy"))
 		fprintf(f, "  post-copy             from %s (first page request), "
 		    "%llu page requests, the last at %s, %llu bytes after\n",

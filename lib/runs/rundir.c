@@ -166,6 +166,18 @@ rundir_open(const char *dir, const struct analysis_opts *o, struct rundir *rd,
 		status = json_object_get(m, "status");
 		if (json_is_string(status))
 			rd->status = strdup(json_string_value(status));
+		{
+			json_t *lv = json_object_get(m, "libvirt");
+			json_t *q = json_object_get(lv, "qemu_migration_status");
+			json_t *ls = json_object_get(lv, "status");
+
+			if (json_is_string(q))
+				rd->qemu_status = strdup(json_string_value(q));
+			if (json_is_string(ls))
+				rd->libvirt_status = strdup(json_string_value(ls));
+			rd->qemu_cancelling = json_is_true(json_object_get(lv,
+			    "qemu_cancelling"));
+		}
 		if (json_is_string(json_object_get(m, "vm")))
 			rd->vm = strdup(json_string_value(json_object_get(m,
 			    "vm")));
@@ -238,6 +250,8 @@ rundir_close(struct rundir *rd)
 	jobstats_free(rd->js);
 	json_decref(rd->factors);
 	free(rd->status);
+	free(rd->qemu_status);
+	free(rd->libvirt_status);
 	free(rd->vm);
 	free(rd->manifest);
 	for (int i = 0; i < rd->nqtraces; i++)
@@ -302,4 +316,56 @@ analysis_run_dir(const struct analysis_opts *o, const char *dir,
 	rundir_annotate(doc, dir, &rd);
 	rundir_close(&rd);
 	return doc;
+}
+
+/* An end status of a migration job, by libvirt's and QEMU's names. */
+static const char *
+end_status(const char *s)
+{
+	static const char *const ends[] = { "completed", "failed", "cancelled" };
+
+	if (s == NULL)
+		return NULL;
+	if (strcmp(s, "succeeded") == 0)	/* migtrace-capture --migrate-to */
+		return "completed";
+	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++)
+		if (strcmp(s, ends[i]) == 0)
+			return ends[i];
+	return NULL;
+}
+
+const char *
+rundir_libvirt_outcome(const struct rundir *rd, const struct jobstats *js,
+    char *source, size_t len)
+{
+	const char *st;
+	const char *man = rd != NULL && rd->manifest != NULL ? rd->manifest :
+	    "the manifest";
+
+	if (js != NULL && js->job_type >= VIR_DOMAIN_JOB_COMPLETED &&
+	    (st = end_status(jobstats_job_type_name(js->job_type))) != NULL) {
+		snprintf(source, len, "the job type of %s", js->source != NULL ?
+		    js->source : "the job statistics");
+		return st;
+	}
+	if (rd == NULL)
+		return NULL;
+	if (rd->qemu_cancelling) {
+		snprintf(source, len, "QEMU's cancelling event, %s", man);
+		return "cancelled";
+	}
+	if ((st = end_status(rd->qemu_status)) != NULL) {
+		snprintf(source, len, "QEMU's last migration status, %s", man);
+		return st;
+	}
+	if ((st = end_status(rd->libvirt_status)) != NULL) {
+		snprintf(source, len, "virsh migrate's end, %s", man);
+		return st;
+	}
+	if (rd->status != NULL && (strcmp(rd->status, "failed") == 0 ||
+	    strcmp(rd->status, "cancelled") == 0)) {
+		snprintf(source, len, "the capture's status, %s", man);
+		return end_status(rd->status);
+	}
+	return NULL;
 }

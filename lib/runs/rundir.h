@@ -17,6 +17,9 @@ struct rundir {
 				 * domjobinfo.txt, in that order; or NULL */
 	json_t *factors;	/* the manifest's "factors", or NULL */
 	char *status;		/* the manifest's "status", or NULL */
+	char *qemu_status;	/* its libvirt.qemu_migration_status */
+	int qemu_cancelling;	/* its libvirt.qemu_cancelling is true */
+	char *libvirt_status;	/* its libvirt.status (--migrate-to) */
 	double link_bps;	/* factors.link, 0 when absent */
 	char *vm;		/* the manifest's "vm" (capture --vm), or NULL */
 	char *manifest;		/* its path, or NULL without one */
@@ -34,6 +37,19 @@ struct rundir {
 int rundir_open(const char *dir, const struct analysis_opts *o,
     struct rundir *rd, char *errbuf);
 void rundir_close(struct rundir *rd);
+
+/*
+ * libvirt's (or QEMU's) word on how the migration ended: "completed",
+ * "failed" or "cancelled", or NULL when nothing says. From, in this
+ * order: js's job type (a completed-job record: COMPLETED, FAILED,
+ * CANCELLED); the manifest's QEMU cancelling event (a cancel QEMU
+ * reports as failed when it shut the socket first), QEMU's last
+ * migration status, virsh migrate's end (libvirt.status), its status
+ * (failed or cancelled). rd and js may be NULL. source gets where it was
+ * read.
+ */
+const char *rundir_libvirt_outcome(const struct rundir *rd,
+    const struct jobstats *js, char *source, size_t len);
 
 /* Add "run", "factors" and "capture_status" to a report document. */
 void rundir_annotate(json_t *doc, const char *dir, const struct rundir *rd);
