@@ -14,7 +14,8 @@
  *              first), and page requests on the return path
  *   multifd    a main channel and four channels starting 0x11223344
  *   storage    an NBD copy to port 49153 (server greets NBDMAGIC
- *              IHAVEOPT) before the memory stream
+ *              IHAVEOPT) before the memory stream; --nbd-port N puts it
+ *              on another port (virsh migrate --disks-port)
  *   abort      the stream stops, the destination resets the connection,
  *              the guest goes on answering: no gap, no announce
  *
@@ -23,6 +24,7 @@
  * whose client port (49160) lies in the migration port range.
  *
  * Usage: mkmodes MODE OUT.pcap TRUTH.json [--snaplen N] [--packed]
+ *     [--nbd-port N]
  * --packed: messages and records fill segments back to back (a header
  * mostly lands mid-segment); without it each starts a segment.
  */
@@ -49,6 +51,7 @@ static const uint8_t mac[NH][6] = { {2, 0, 0, 0, 1, 1},
     {0x52, 0x54, 0x00, 0x12, 0x34, 0x56}, {2, 0, 0, 0, 2, 1},
     {2, 0, 0, 0, 2, 2}, {2, 0, 0, 0, 2, 3} };
 
+static uint16_t nbd_port = 49153;	/* --nbd-port */
 static uint64_t nfs_frame_bytes;	/* frames to or from port 2049 */
 
 struct ev {
@@ -387,13 +390,15 @@ main(int argc, char **argv)
 	pcap_dumper_t *w;
 
 	if (argc < 4)
-		die("usage: mkmodes MODE OUT.pcap TRUTH.json [--snaplen N] [--packed]");
+		die("usage: mkmodes MODE OUT.pcap TRUTH.json [--snaplen N] [--packed] [--nbd-port N]");
 	mode = argv[1], out = argv[2], tpath = argv[3];
 	for (int i = 4; i < argc; i++) {
 		if (strcmp(argv[i], "--packed") == 0)
 			packed = 1;
 		else if (strcmp(argv[i], "--snaplen") == 0 && i + 1 < argc)
 			snaplen = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--nbd-port") == 0 && i + 1 < argc)
+			nbd_port = (uint16_t)atoi(argv[++i]);
 		else
 			die("unknown option");
 	}
@@ -468,7 +473,7 @@ main(int argc, char **argv)
 			memcpy(g, "NBDMAGICIHAVEOPT", 16);
 			g[16] = 0, g[17] = 3;
 			be32(d, 0x25609513);	/* NBD_REQUEST_MAGIC */
-			conn_open(100 * MS, &nbd, H_SRC, H_DST, 45690, 49153);
+			conn_open(100 * MS, &nbd, H_SRC, H_DST, 45690, nbd_port);
 			tcp(101 * MS, &nbd, 1, F_ACK | F_PSH, g, sizeof(g));
 			tcp(102 * MS, &nbd, 0, F_ACK | F_PSH, fl, sizeof(fl));
 			send_buf(&nbd, 0, d, 1000000, 110 * MS, 450 * MS, NULL,

@@ -230,12 +230,15 @@ libvirt_port(uint16_t port)
 	return port == LIBVIRT_TCP_PORT || port == LIBVIRT_TLS_PORT;
 }
 
+/* The segment starts with QEMU's stream magic, or with an NBD server's
+ * greeting (a storage copy on a port outside the range: --disks-port). */
 static int
 has_magic(const struct pkt *p)
 {
 	return p->payload != NULL && p->payload_caplen >= 4 &&
-	    ((uint32_t)p->payload[0] << 24 | (uint32_t)p->payload[1] << 16 |
-	    (uint32_t)p->payload[2] << 8 | p->payload[3]) == QEMU_VM_FILE_MAGIC;
+	    (((uint32_t)p->payload[0] << 24 | (uint32_t)p->payload[1] << 16 |
+	    (uint32_t)p->payload[2] << 8 | p->payload[3]) == QEMU_VM_FILE_MAGIC ||
+	    (p->payload_caplen >= 8 && memcmp(p->payload, "NBDMAGIC", 8) == 0));
 }
 
 static inline int
@@ -500,8 +503,8 @@ tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
 	}
 	/*
 	 * A flow is measured when it involves the VM or a migration port
-	 * (true of each of its segments) or starts with QEMU's magic (true
-	 * of one). So a segment that is neither is not looked up while no
+	 * (true of each of its segments) or starts with QEMU's magic or an
+	 * NBD greeting (true of one). So a segment that is neither is not looked up while no
 	 * flow has come in by its magic alone: most of the other traffic.
 	 */
 	wanted = in_range(t, p->sport) || in_range(t, p->dport) ||
