@@ -206,6 +206,10 @@ clocks_vm_frame(struct analysis_clocks *ck, const struct pkt *p)
 }
 void clocks_summarise(struct analysis *a);
 
+/* summarise.c: the interruption's gap, the migrations, their figures and
+ * verdicts, the captures' coverage, once every packet is read. */
+void analysis_summarise(struct analysis *a);
+
 /* report_clocks.c: "clocks" (null with one clock) and the
  * interruption's host fields, for report_json.c. */
 json_t *report_clocks_json(const struct analysis *a);
