@@ -132,8 +132,8 @@ END_TEST
 
 /*
  * The table under churn: 300 000 records of 20 000 frames (IP ids) from
- * three files, time moving on 0-200 us a record (about 10 000 keys
- * within DEDUP_WINDOW), so keys are forgotten and come back and slots are
+ * three files, time moving on 0-1/5000 of DEDUP_WINDOW a record (about
+ * 10 000 keys within it), so keys are forgotten and come back and slots are
  * deleted and shifted all the time (a shift that stopped after one move
  * failed here). Every answer must be what a plain list of every key's
  * last first copy says.
@@ -161,7 +161,8 @@ START_TEST(copies_under_churn)
 		r = r * 1103515245u + 12345u;
 		src = (int)((r >> 8) % 3);
 		r = r * 1103515245u + 12345u;
-		t += (mt_ns)((r >> 8) % 200) * US;
+		/* 0-200 us a record for a window of 1 s: the same share. */
+		t += (mt_ns)((r >> 8) % 200) * (DEDUP_WINDOW / 1000000);
 		decode(b, frame(b, 0, 1, (uint16_t)(k + 1), 64, 0), t, src, &p);
 		if (first[k] != MT_NS_NONE && t - first[k] <= DEDUP_WINDOW &&
 		    !(files[k] & (1u << src))) {
@@ -176,6 +177,73 @@ START_TEST(copies_under_churn)
 		ck_assert_int_eq(dedup_copy(d, &p), want);
 	}
 	ck_assert_int_gt(copies, 1000);	/* the case is exercised */
+	dedup_free(d);
+}
+END_TEST
+
+/*
+ * Conversations carried by one file for a while, then by several (the
+ * moment dedup.c moves one from its log to the key table, replaying what
+ * the log holds): 64 source addresses, each owned by one file until its
+ * own random moment (some never, some only after their log entries have
+ * expired), 500 frames each. Every answer must be the plain list's.
+ */
+START_TEST(copies_by_conversation)
+{
+	enum { CONVS = 64, IDS = 500, RECORDS = 300000 };
+	static mt_ns first[CONVS][IDS];
+	static uint64_t files[CONVS][IDS];
+	mt_ns share_at[CONVS];
+	int owner[CONVS];
+	struct dedup *d = dedup_new();
+	uint8_t b[98];
+	struct pkt p;
+	mt_ns t = T0, step = DEDUP_WINDOW / 5000;
+	uint32_t r = 777;
+	int copies = 0, solo = 0;
+
+	ck_assert_ptr_nonnull(d);
+	for (int c = 0; c < CONVS; c++) {
+		r = r * 1103515245u + 12345u;
+		owner[c] = (int)((r >> 8) % 3);
+		r = r * 1103515245u + 12345u;
+		/* Over the run's span (about 300 000 steps of step / 2), a
+		 * fifth never shared. */
+		share_at[c] = c % 5 == 0 ? INT64_MAX :
+		    T0 + (mt_ns)((r >> 8) % 150000) * step;
+		for (int k = 0; k < IDS; k++)
+			first[c][k] = MT_NS_NONE;
+	}
+	for (int i = 0; i < RECORDS; i++) {
+		int c, k, src, want;
+
+		r = r * 1103515245u + 12345u;
+		c = (int)((r >> 8) % CONVS);
+		r = r * 1103515245u + 12345u;
+		k = (int)((r >> 8) % IDS);
+		r = r * 1103515245u + 12345u;
+		src = t < share_at[c] ? owner[c] : (int)((r >> 8) % 3);
+		solo += t < share_at[c];
+		r = r * 1103515245u + 12345u;
+		t += (mt_ns)((r >> 8) % 2) * step;
+		frame(b, 0, 1, (uint16_t)(k + 1), 64, 0);
+		b[29] = (uint8_t)(c + 1);	/* the source address */
+		decode(b, 98, t, src, &p);
+		if (first[c][k] != MT_NS_NONE && t - first[c][k] <= DEDUP_WINDOW &&
+		    !(files[c][k] & (1u << src))) {
+			files[c][k] |= 1u << src;
+			want = 1;
+		} else {
+			first[c][k] = t;
+			files[c][k] = 1u << src;
+			want = 0;
+		}
+		copies += want;
+		ck_assert_msg(dedup_copy(d, &p) == want, "record %d (conversation "
+		    "%d, frame %d, file %d): want %d", i, c, k, src, want);
+	}
+	ck_assert_int_gt(copies, 1000);
+	ck_assert_int_gt(solo, 50000);	/* the log is exercised too */
 	dedup_free(d);
 }
 END_TEST
@@ -373,6 +441,7 @@ clock_suite(void)
 	tcase_add_test(tc, key_survives_the_path);
 	tcase_add_test(tc, copies_counted_once);
 	tcase_add_test(tc, copies_under_churn);
+	tcase_add_test(tc, copies_by_conversation);
 	tcase_add_test(tc, spec_errors);
 	tcase_add_test(tc, plan_names_files);
 	tcase_add_test(tc, offset_from_min_delays);

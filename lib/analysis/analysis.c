@@ -180,15 +180,6 @@ keep(struct pass *ps, const struct pkt *p)
 		k->p.payload = NULL;
 }
 
-static int
-is_vm_frame(const struct analysis *a, const struct pkt *p)
-{
-	if ((p->layers & PKT_L_IP) && mt_addr_eq(&p->ip_src, &a->vm.ip))
-		return 1;
-	return a->vm.have_mac && (p->layers & PKT_L_MAC) &&
-	    mt_mac_eq(&p->mac_src, &a->vm.mac);
-}
-
 /* A frame sent to the VM (unicast: its address or its MAC). */
 static int
 is_to_vm(const struct analysis *a, const struct pkt *p)
@@ -288,11 +279,14 @@ measure_pkt(struct analysis *a, struct pass *ps, const struct pkt *p)
 		return -1;
 	if (a->vm_found) {
 		int e = echo_add(a->echo, p), rarp;
+		/* From the VM, by its address (asked once a frame). */
+		int from_ip = (p->layers & PKT_L_IP) &&
+		    mt_addr_eq(&p->ip_src, &a->vm.ip);
+		int from_vm;
 
 		/* The VM's traffic, from or to it: seen at all, and its
 		 * span (does it hold the switchover?). */
-		if ((p->layers & PKT_L_IP) &&
-		    (mt_addr_eq(&p->ip_src, &a->vm.ip) ||
+		if (from_ip || ((p->layers & PKT_L_IP) &&
 		    mt_addr_eq(&p->ip_dst, &a->vm.ip))) {
 			if (!ps->vm_seen)
 				a->vm_first = p->ts;
@@ -306,9 +300,7 @@ measure_pkt(struct analysis *a, struct pass *ps, const struct pkt *p)
 		    (e == ECHO_NEW_REPLY && answered(a, p->ts) < 0))
 			return -1;
 		/* Learn the VM's MAC from its own frames, if not given. */
-		if (!a->vm.have_mac && (p->layers & PKT_L_MAC) &&
-		    (p->layers & PKT_L_IP) &&
-		    mt_addr_eq(&p->ip_src, &a->vm.ip) &&
+		if (!a->vm.have_mac && (p->layers & PKT_L_MAC) && from_ip &&
 		    !mt_mac_is_zero(&p->mac_src)) {
 			a->vm.mac = p->mac_src;
 			a->vm.have_mac = 1;
@@ -318,13 +310,16 @@ measure_pkt(struct analysis *a, struct pass *ps, const struct pkt *p)
 		    (timeline_add(a->tl, p->ts, TL_ANNOUNCE, 1) < 0 ||
 		    keep_announce(a, p->ts) < 0))
 			return -1;
+		/* A frame of the VM's: its address, or its MAC once known. */
+		from_vm = from_ip || (a->vm.have_mac &&
+		    (p->layers & PKT_L_MAC) && mt_mac_eq(&p->mac_src, &a->vm.mac));
 		if (__builtin_expect(p->layers & PKT_L_ENCAP, 0)) {
-			if (is_vm_frame(a, p))
+			if (from_vm)
 				overlay_from_vm(a->ov, p);
 			else if (is_to_vm(a, p))
 				overlay_to_vm(a->ov, p);
 		}
-		if (is_vm_frame(a, p)) {
+		if (from_vm) {
 			if (a->ck != NULL)
 				clocks_vm_frame(a->ck, p);
 			if (ps->last_vm != MT_NS_NONE && p->ts - ps->last_vm >

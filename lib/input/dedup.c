@@ -1,8 +1,21 @@
 /*
- * dedup.c: one frame, several capture points (dedup.h). A hash table of
- * the keys seen within the last DEDUP_WINDOW, each with the files that
- * hold its current frame, and a queue of the keys in time order to
- * forget them.
+ * dedup.c: one frame, several capture points (dedup.h).
+ *
+ * A copy needs two files that carry the same conversation (a frame's key
+ * holds its addresses: IP source and destination, or the MACs of an ARP
+ * frame). Most conversations are carried by one file only (the plain
+ * case: a management and an external capture share no frame), so a
+ * frame of such a conversation is never a copy and only goes to a log
+ * in time order: appended, and dropped from the front once older than
+ * DEDUP_WINDOW, both sequential. The first frame of a conversation from
+ * a second file turns it "shared": its frames still in the log are put
+ * through the key table in their order (walked backwards through a
+ * per-conversation link, then applied forwards), which leaves the table
+ * as if every frame of it had gone there, and from then on its frames go
+ * to the table. The answer is the same as the table alone would give (a
+ * frame is a copy only of one with its key, so of its conversation), at
+ * a sequential append instead of a random table access for every frame
+ * (bench/RESULTS.md).
  */
 #include "config.h"
 
@@ -29,12 +42,40 @@ struct seen {
 	uint64_t files;		/* bit i: file i holds a copy */
 };
 
+/* A conversation (id 0 marks an empty slot of its table). */
+struct conv {
+	uint64_t id;
+	uint64_t files;		/* the files that carried it (one, until shared) */
+	uint64_t last;		/* its newest log entry's number, NO_ENTRY, or
+				 * SHARED: its frames go to the key table */
+};
+
+/* A frame of a conversation not shared yet. */
+struct lent {
+	uint64_t key;
+	mt_ns ts;
+	uint64_t prev;		/* the conversation's entry before, or NO_ENTRY */
+	uint64_t bit;		/* its file's bit */
+};
+
+#define NO_ENTRY	UINT64_MAX
+#define SHARED		(UINT64_MAX - 1)
+
 struct dedup {
-	struct seen *slot;
+	struct seen *slot;	/* the key table */
 	size_t cap, count;	/* cap: a power of two */
+	struct conv *conv;	/* the conversations: open addressing */
+	size_t ccount;
+	unsigned cbits;		/* 2^cbits slots */
+	struct lent *log;	/* entries head..tail-1 at number & (lcap - 1) */
+	uint64_t head, tail;
+	size_t lcap;
+	uint64_t *walk;		/* scratch for a replay */
+	size_t wcap;
 };
 
 #define DEDUP_CAP0	1024
+#define DEDUP_CBITS0	10	/* 1024 conversations' slots to start with */
 
 struct dedup *
 dedup_new(void)
@@ -42,11 +83,14 @@ dedup_new(void)
 	struct dedup *d = calloc(1, sizeof(*d));
 
 	if (d == NULL || (d->slot = calloc(DEDUP_CAP0,
-	    sizeof(*d->slot))) == NULL) {
-		free(d);
+	    sizeof(*d->slot))) == NULL ||
+	    (d->conv = calloc(DEDUP_CAP0, sizeof(*d->conv))) == NULL ||
+	    (d->log = malloc(DEDUP_CAP0 * sizeof(*d->log))) == NULL) {
+		dedup_free(d);
 		return NULL;
 	}
-	d->cap = DEDUP_CAP0;
+	d->cap = d->lcap = DEDUP_CAP0;
+	d->cbits = DEDUP_CBITS0;
 	return d;
 }
 
@@ -56,6 +100,9 @@ dedup_free(struct dedup *d)
 	if (d == NULL)
 		return;
 	free(d->slot);
+	free(d->conv);
+	free(d->log);
+	free(d->walk);
 	free(d);
 }
 
@@ -106,31 +153,192 @@ make_room(struct dedup *d, mt_ns now)
 	return rebuild(d, 4 * (live + 1) > d->cap ? 2 * d->cap : d->cap, now);
 }
 
-int
-dedup_copy(struct dedup *d, const struct pkt *p)
+/* The key table's answer for one frame: 1 a copy, 0 not, -1 no memory. */
+static int
+table_apply(struct dedup *d, uint64_t key, mt_ns ts, uint64_t bit)
 {
-	uint64_t key, bit;
-	struct seen *s;
+	struct seen *s = &d->slot[find(d->slot, d->cap, key)];
 
-	if (p->src < 0 || p->src >= DEDUP_MAX_FILES || (key = fkey_of(p)) == 0)
-		return 0;
-	bit = UINT64_C(1) << p->src;
-	s = &d->slot[find(d->slot, d->cap, key)];
 	if (s->key == key) {
-		if (!(s->files & bit) && p->ts - s->ts <= DEDUP_WINDOW) {
+		if (!(s->files & bit) && ts - s->ts <= DEDUP_WINDOW) {
 			s->files |= bit;
 			return 1;
 		}
 	} else {
 		if (2 * (d->count + 1) > d->cap) {
-			if (make_room(d, p->ts) < 0)
+			if (make_room(d, ts) < 0)
 				return -1;
 			s = &d->slot[find(d->slot, d->cap, key)];
 		}
 		s->key = key;
 		d->count++;
 	}
-	s->ts = p->ts;
+	s->ts = ts;
 	s->files = bit;
 	return 0;
+}
+
+/* p's conversation, never 0: its IP addresses (IPv4: both, exactly),
+ * else its MACs (ARP); parts of its key, so one key, one conversation. */
+static inline uint64_t
+conv_id(const struct pkt *p)
+{
+	uint64_t h, w[2];
+
+	if ((p->layers & PKT_L_IP) && p->ip_src.family == 4) {
+		uint32_t s4, d4;
+
+		memcpy(&s4, p->ip_src.a, 4);
+		memcpy(&d4, p->ip_dst.a, 4);
+		h = (uint64_t)s4 << 32 | d4;
+	} else if (p->layers & PKT_L_IP) {
+		memcpy(w, p->ip_src.a, 16);
+		h = (w[0] ^ w[1]) * 0x9e3779b97f4a7c15ULL;
+		memcpy(w, p->ip_dst.a, 16);
+		h ^= w[0] ^ w[1];
+	} else {
+		w[0] = w[1] = 0;
+		memcpy(w, p->mac_src.a, 6);
+		memcpy(&w[1], p->mac_dst.a, 6);
+		h = w[0] * 0x9e3779b97f4a7c15ULL ^ w[1];
+	}
+	return h != 0 ? h : 1;
+}
+
+/* Its home slot: the top bits of a multiply, which every bit of the id
+ * reaches (an IPv4 pair differs in its last bytes). */
+static inline size_t
+conv_home(uint64_t id, unsigned bits)
+{
+	return (size_t)((id * 0x9e3779b97f4a7c15ULL) >> (64 - bits));
+}
+
+/* The conversation id, added if new; NULL when out of memory. */
+static struct conv *
+conv_get(struct dedup *d, uint64_t id)
+{
+	size_t m = ((size_t)1 << d->cbits) - 1, i = conv_home(id, d->cbits);
+
+	while (d->conv[i].id != id) {
+		if (d->conv[i].id == 0)
+			break;
+		i = (i + 1) & m;
+	}
+	if (d->conv[i].id == id)
+		return &d->conv[i];
+	if (4 * (d->ccount + 1) > m + 1) {	/* a quarter full: grow */
+		unsigned bits = d->cbits + 1;
+		size_t cap = (size_t)1 << bits;
+		struct conv *c = calloc(cap, sizeof(*c));
+
+		if (c == NULL)
+			return NULL;
+		for (size_t k = 0; k <= m; k++) {
+			size_t j;
+
+			if (d->conv[k].id == 0)
+				continue;
+			for (j = conv_home(d->conv[k].id, bits); c[j].id != 0;
+			    j = (j + 1) & (cap - 1))
+				;
+			c[j] = d->conv[k];
+		}
+		free(d->conv);
+		d->conv = c;
+		d->cbits = bits;
+		m = cap - 1;
+		for (i = conv_home(id, bits); c[i].id != 0; i = (i + 1) & m)
+			;
+	}
+	d->conv[i] = (struct conv){ id, 0, NO_ENTRY };
+	d->ccount++;
+	return &d->conv[i];
+}
+
+/* Drop the log's entries older than DEDUP_WINDOW before now. */
+static inline void
+log_expire(struct dedup *d, mt_ns now)
+{
+	size_t m = d->lcap - 1;
+
+	while (d->head < d->tail && now - d->log[d->head & m].ts > DEDUP_WINDOW)
+		d->head++;
+}
+
+static int
+log_append(struct dedup *d, struct conv *c, uint64_t key, mt_ns ts,
+    uint64_t bit)
+{
+	if (d->tail - d->head == d->lcap) {
+		size_t cap = 2 * d->lcap;
+		struct lent *l = malloc(cap * sizeof(*l));
+
+		if (l == NULL)
+			return -1;
+		for (uint64_t n = d->head; n < d->tail; n++)
+			l[n & (cap - 1)] = d->log[n & (d->lcap - 1)];
+		free(d->log);
+		d->log = l;
+		d->lcap = cap;
+	}
+	d->log[d->tail & (d->lcap - 1)] = (struct lent){ key, ts,
+	    c->last != NO_ENTRY && c->last >= d->head ? c->last : NO_ENTRY, bit };
+	c->last = d->tail++;
+	return 0;
+}
+
+/* c is shared from now on: its frames in the log go through the key
+ * table first, in time order. */
+static int
+share(struct dedup *d, struct conv *c, mt_ns now)
+{
+	size_t n = 0, m = d->lcap - 1;
+
+	for (uint64_t e = c->last; e != NO_ENTRY && e >= d->head;
+	    e = d->log[e & m].prev) {
+		if (now - d->log[e & m].ts > DEDUP_WINDOW)
+			break;
+		if (n == d->wcap) {
+			size_t cap = d->wcap ? 2 * d->wcap : 256;
+			uint64_t *w = realloc(d->walk, cap * sizeof(*w));
+
+			if (w == NULL)
+				return -1;
+			d->walk = w;
+			d->wcap = cap;
+		}
+		d->walk[n++] = e;
+	}
+	while (n > 0) {
+		const struct lent *l = &d->log[d->walk[--n] & m];
+
+		if (table_apply(d, l->key, l->ts, l->bit) < 0)
+			return -1;
+	}
+	c->last = SHARED;
+	return 0;
+}
+
+int
+dedup_copy(struct dedup *d, const struct pkt *p)
+{
+	uint64_t key, bit;
+	struct conv *c;
+
+	if (p->src < 0 || p->src >= DEDUP_MAX_FILES || (key = fkey_of(p)) == 0)
+		return 0;
+	bit = UINT64_C(1) << p->src;
+	if ((c = conv_get(d, conv_id(p))) == NULL)
+		return -1;
+	if (c->last != SHARED) {
+		log_expire(d, p->ts);
+		if ((c->files & ~bit) == 0) {
+			/* Only this file carries it: no copy, to the log. */
+			c->files = bit;
+			return log_append(d, c, key, p->ts, bit);
+		}
+		if (share(d, c, p->ts) < 0)
+			return -1;
+	}
+	return table_apply(d, key, p->ts, bit);
 }

@@ -17,8 +17,10 @@
 #include "input/pkt.h"
 
 /* How far apart two copies of one frame can be: its one-way time between
- * two capture points plus the clocks' uncertainty. */
-#define DEDUP_WINDOW	(1 * MT_NS_PER_S)
+ * two capture points (under 1 ms on a LAN) plus what the clocks may still
+ * disagree by (docs/clocks.md); longer only lets a retransmission pass
+ * for a copy. */
+#define DEDUP_WINDOW	(100 * MT_NS_PER_MS)
 
 /* Files 0..63 are told apart; a record of a later file is never a copy. */
 #define DEDUP_MAX_FILES	64
