@@ -231,9 +231,37 @@ int modes_in(const struct migration *m, const struct tcp_dir_info *d);
 
 /* The link's share: count p's frame bytes under its class (kind: its
  * flow's, from tcpflow) in its second (0, or -1 when out of memory);
- * m->share from the seconds m's span touches. */
-int modes_share_add(struct analysis *a, enum tcpflow_kind kind,
+ * m->share from the seconds m's span touches. Asked of every frame of the
+ * stream's capture: the current second inline, the rest in modes.c. */
+int modes_share_add_slow(struct analysis *a, enum share_class c,
     const struct pkt *p);
+static inline int
+modes_share_add(struct analysis *a, enum tcpflow_kind kind,
+    const struct pkt *p)
+{
+	struct share_bins *sb = &a->share;
+	enum share_class c;
+
+	switch (kind) {
+	case TCPFLOW_MIGRATION: c = SHARE_MIGRATION; break;
+	case TCPFLOW_STORAGE: c = SHARE_STORAGE; break;
+	case TCPFLOW_RPC: c = SHARE_RPC; break;
+	default:
+		/* NFS (RFC 7530: port 2049, TCP or UDP). */
+		c = (p->layers & (PKT_L_TCP | PKT_L_UDP)) &&
+		    (p->sport == 2049 || p->dport == 2049) ? SHARE_NFS :
+		    SHARE_OTHER;
+		break;
+	}
+	/* Most frames fall in the second of the one before: no division. */
+	if (p->ts >= sb->hot_lo && p->ts < sb->hot_hi) {
+		sb->b[sb->hot][c] += p->wire_len > 0 ? p->wire_len :
+		    (uint64_t)p->ip_len + 14;
+		return 0;
+	}
+	return modes_share_add_slow(a, c, p);
+}
+
 void modes_share_of(const struct analysis *a, struct migration *m);
 
 /* The migration the top-level interruption belongs to (a->main_mig), and

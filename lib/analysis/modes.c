@@ -172,33 +172,14 @@ modes_outcome(const struct analysis *a, struct migration *m, size_t k)
 	}
 }
 
-/* The link's share: p's frame bytes under its class, in its second. 0,
- * or -1 when out of memory. */
+/* modes_share_add() past the current second (analysis_int.h). */
 int
-modes_share_add(struct analysis *a, enum tcpflow_kind kind,
+modes_share_add_slow(struct analysis *a, enum share_class c,
     const struct pkt *p)
 {
 	struct share_bins *sb = &a->share;
-	enum share_class c;
 	size_t i;
 
-	switch (kind) {
-	case TCPFLOW_MIGRATION: c = SHARE_MIGRATION; break;
-	case TCPFLOW_STORAGE: c = SHARE_STORAGE; break;
-	case TCPFLOW_RPC: c = SHARE_RPC; break;
-	default:
-		/* NFS (RFC 7530: port 2049, TCP or UDP). */
-		c = (p->layers & (PKT_L_TCP | PKT_L_UDP)) &&
-		    (p->sport == 2049 || p->dport == 2049) ? SHARE_NFS :
-		    SHARE_OTHER;
-		break;
-	}
-	/* Most frames fall in the second of the one before: no division. */
-	if (p->ts >= sb->hot_lo && p->ts < sb->hot_hi) {
-		sb->b[sb->hot][c] += p->wire_len > 0 ? p->wire_len :
-		    (uint64_t)p->ip_len + 14;
-		return 0;
-	}
 	if (sb->start == MT_NS_NONE)
 		sb->start = p->ts - p->ts % SHARE_WIDTH;
 	i = p->ts <= sb->start ? 0 :
