@@ -226,19 +226,16 @@ explain_model(const struct explain_in *in, struct explain_model *m)
 	m->measured_interruption_s = m->wi_fixed_interruption_s = NAN;
 	m->wi_interruption_s = NAN;
 
-	/* No switchover, no downtime: nothing for the model to predict. */
-	if (in->aborted) {
-		snprintf(m->note, sizeof(m->note), "not run: the migration was "
-		    "aborted (its stream stopped without a switchover), so "
-		    "there is no downtime to predict; the stream's partial "
-		    "measures are above");
-		return;
-	}
-	if (in->postcopy) {
-		snprintf(m->note, sizeof(m->note), "not run: a post-copy "
-		    "migration (the guest left the source before its memory "
-		    "did: the pre-copy model's downtime does not apply; the "
-		    "blackout and brownout are above)");
+	/* No switchover, no downtime: nothing for the model to predict;
+	 * nor for post-copy, which it does not describe. */
+	if (in->aborted || in->postcopy) {
+		snprintf(m->note, sizeof(m->note), "not run: %s", in->aborted ?
+		    "the migration was aborted (its stream stopped without a "
+		    "switchover), so there is no downtime to predict; the "
+		    "stream's partial measures are above" :
+		    "a post-copy migration (the guest left the source before "
+		    "its memory did: the pre-copy model's downtime does not "
+		    "apply; the blackout and brownout are above)");
 		return;
 	}
 	/* V: see model_first_pass_bytes() for why not memory_total. */

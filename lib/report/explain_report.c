@@ -11,6 +11,7 @@
 
 #include "analysis/explain.h"
 #include "report/explain_report.h"
+#include "report/report.h"
 #include "base/jpath.h"
 
 #define KNOWN(x) (!isnan(x))
@@ -79,18 +80,14 @@ jstr(const char *s)
 	return s != NULL && *s != '\0' ? json_string(s) : json_null();
 }
 
+/* fmt: a short prefix and one %s; what: at most MT_ERRBUF_SIZE - 1. */
 static void
 add_note(json_t *doc, const char *fmt, const char *what)
 {
-	json_t *notes = json_object_get(doc, "notes");
-	char buf[MT_ERRBUF_SIZE];
+	char buf[MT_ERRBUF_SIZE + 64];
 
-	if (!json_is_array(notes)) {
-		notes = json_array();
-		json_object_set_new(doc, "notes", notes);
-	}
 	snprintf(buf, sizeof(buf), fmt, what);
-	json_array_append_new(notes, json_string(buf));
+	report_add_note(doc, buf);
 }
 
 static json_t *

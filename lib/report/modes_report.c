@@ -11,6 +11,7 @@
 
 #include "analysis/analysis_int.h"
 #include "report/modes_report.h"
+#include "report/report.h"
 
 static json_t *
 ns_or_null(mt_ns t)
@@ -94,7 +95,7 @@ modes_interruption_add(const struct migration *m, const struct echo_gap *g,
 void
 modes_libvirt_outcome_add(json_t *doc, const char *status, const char *source)
 {
-	json_t *mig = json_object_get(doc, "migration"), *notes;
+	json_t *mig = json_object_get(doc, "migration");
 	const char *pk;
 	char buf[1024];
 
@@ -123,7 +124,5 @@ modes_libvirt_outcome_add(json_t *doc, const char *status, const char *source)
 		    "migration", source != NULL ? source : "");
 	else
 		return;
-	if (!json_is_array(notes = json_object_get(doc, "notes")))
-		json_object_set_new(doc, "notes", notes = json_array());
-	json_array_append_new(notes, json_string(buf));
+	report_add_note(doc, buf);
 }

@@ -36,6 +36,9 @@ void report_write_text(const json_t *doc, unsigned flags, FILE *f);
  * nothing when it is null (one clock). */
 void report_clocks_text(const json_t *doc, FILE *f);
 
+/* Append text to the document's "notes" (made if missing). */
+void report_add_note(json_t *doc, const char *text);
+
 /* The CSV timeline: a header line, then one line per time bin. */
 void report_write_csv(const struct analysis *a, FILE *f);
 

@@ -276,3 +276,15 @@ analysis_to_json(const struct analysis *a)
 	json_object_set_new(doc, "notes", notes);
 	return doc;
 }
+
+void
+report_add_note(json_t *doc, const char *text)
+{
+	json_t *notes = json_object_get(doc, "notes");
+
+	if (!json_is_array(notes)) {
+		notes = json_array();
+		json_object_set_new(doc, "notes", notes);
+	}
+	json_array_append_new(notes, json_string(text));
+}
