@@ -10,7 +10,7 @@
 #
 # Variables from migtrace-plot:
 #   datafile   t_s stream_mbps probes_sent probes_answered answered_pct announces
-#              late_replies (answered in a later bin than sent)
+#              late_replies (answered after the next probe went out)
 #   eventfile  kind t_s label text (1: announce bin, label = count;
 #              2: pass start, label = pass; 3: where to write the pass
 #              numbers, text: "2" or "2-4" for passes close together)
@@ -96,8 +96,8 @@ set ylabel has_pause ? "answered" : "answered (%)"
 set yrange [0:105]
 set ytics 0, 50, 100
 # A probe is counted in the bin its request went out in; a ring marks a
-# bin whose replies came back in a later one (sent before the pause,
-# answered after it).
+# bin with late replies, back only after the next probe went out
+# (typically sent before the pause, answered after it).
 if (n_late_bins > 0) {
 	set key at graph 0.99, graph 0.35 right bottom horizontal Left reverse \
 	    noopaque nobox samplen 1

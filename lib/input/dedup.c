@@ -213,42 +213,38 @@ conv_home(uint64_t id, unsigned bits)
 	return (size_t)((id * 0x9e3779b97f4a7c15ULL) >> (64 - bits));
 }
 
+/* id's slot in a table of 2^bits, or the empty slot ending its run. */
+static inline size_t
+conv_find(const struct conv *c, unsigned bits, uint64_t id)
+{
+	size_t m = ((size_t)1 << bits) - 1, i = conv_home(id, bits);
+
+	while (c[i].id != 0 && c[i].id != id)
+		i = (i + 1) & m;
+	return i;
+}
+
 /* The conversation id, added if new; NULL when out of memory. */
 static struct conv *
 conv_get(struct dedup *d, uint64_t id)
 {
-	size_t m = ((size_t)1 << d->cbits) - 1, i = conv_home(id, d->cbits);
+	size_t i = conv_find(d->conv, d->cbits, id);
 
-	while (d->conv[i].id != id) {
-		if (d->conv[i].id == 0)
-			break;
-		i = (i + 1) & m;
-	}
 	if (d->conv[i].id == id)
 		return &d->conv[i];
-	if (4 * (d->ccount + 1) > m + 1) {	/* a quarter full: grow */
+	if (4 * (d->ccount + 1) > (size_t)1 << d->cbits) {	/* grow */
 		unsigned bits = d->cbits + 1;
-		size_t cap = (size_t)1 << bits;
-		struct conv *c = calloc(cap, sizeof(*c));
+		struct conv *c = calloc((size_t)1 << bits, sizeof(*c));
 
 		if (c == NULL)
 			return NULL;
-		for (size_t k = 0; k <= m; k++) {
-			size_t j;
-
-			if (d->conv[k].id == 0)
-				continue;
-			for (j = conv_home(d->conv[k].id, bits); c[j].id != 0;
-			    j = (j + 1) & (cap - 1))
-				;
-			c[j] = d->conv[k];
-		}
+		for (size_t k = 0; k < (size_t)1 << d->cbits; k++)
+			if (d->conv[k].id != 0)
+				c[conv_find(c, bits, d->conv[k].id)] = d->conv[k];
 		free(d->conv);
 		d->conv = c;
 		d->cbits = bits;
-		m = cap - 1;
-		for (i = conv_home(id, bits); c[i].id != 0; i = (i + 1) & m)
-			;
+		i = conv_find(c, bits, id);
 	}
 	d->conv[i] = (struct conv){ id, 0, NO_ENTRY };
 	d->ccount++;

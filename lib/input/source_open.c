@@ -98,6 +98,17 @@ pcapng_need(const uint8_t *m, size_t got)
 	return (size_t)len + 20;
 }
 
+/* The size of fp's file (or memory stream), or got (the bytes read from
+ * it) where it cannot seek (a pipe). Moves fp's position. */
+static size_t
+size_or(FILE *fp, size_t got)
+{
+	long end;
+
+	return fseek(fp, 0, SEEK_END) == 0 && (end = ftell(fp)) > 0 &&
+	    (size_t)end > got ? (size_t)end : got;
+}
+
 /* m: the file's first got bytes; n: its whole size. */
 static void
 explain_magic(const char *path, const uint8_t *m, size_t got, size_t n,
@@ -157,7 +168,6 @@ explain_open_error(const char *path, const char *lp, char *errbuf)
 {
 	uint8_t m[PCAPNG_HEADERS_MIN];
 	size_t got, n;
-	struct stat st;
 	FILE *fp;
 
 	if ((fp = fopen(path, "rb")) == NULL) {
@@ -166,8 +176,7 @@ explain_open_error(const char *path, const char *lp, char *errbuf)
 		return;
 	}
 	got = fread(m, 1, sizeof(m), fp);
-	n = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
-	    (size_t)st.st_size > got ? (size_t)st.st_size : got;
+	n = size_or(fp, got);
 	fclose(fp);
 	explain_magic(path, m, got, n, lp, errbuf);
 }
@@ -321,8 +330,7 @@ srcset_add_fp(struct srcset *s, const char *name, FILE *fp, char *errbuf)
 {
 	char pcerr[PCAP_ERRBUF_SIZE];
 	uint8_t m[PCAPNG_HEADERS_MIN];
-	size_t got, n;
-	long end;
+	size_t got;
 	pcap_t *p;
 
 	if (s->started) {
@@ -338,9 +346,8 @@ srcset_add_fp(struct srcset *s, const char *name, FILE *fp, char *errbuf)
 		/* libpcap leaves fp open on failure: the first bytes say why. */
 		if (fseek(fp, 0, SEEK_SET) == 0) {
 			got = fread(m, 1, sizeof(m), fp);
-			n = fseek(fp, 0, SEEK_END) == 0 && (end = ftell(fp)) > 0 &&
-			    (size_t)end > got ? (size_t)end : got;
-			explain_magic(name, m, got, n, pcerr, errbuf);
+			explain_magic(name, m, got, size_or(fp, got), pcerr,
+			    errbuf);
 		} else
 			snprintf(errbuf, MT_ERRBUF_SIZE, "%s: cannot read "
 			    "(libpcap: %s)", name, pcerr);

@@ -504,7 +504,8 @@ tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
 	/*
 	 * A flow is measured when it involves the VM or a migration port
 	 * (true of each of its segments) or starts with QEMU's magic or an
-	 * NBD greeting (true of one). So a segment that is neither is not looked up while no
+	 * NBD greeting (true of one). So a segment that is neither is not
+	 * looked up while no
 	 * flow has come in by its magic alone: most of the other traffic.
 	 */
 	wanted = in_range(t, p->sport) || in_range(t, p->dport) ||
