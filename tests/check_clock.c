@@ -72,7 +72,7 @@ START_TEST(key_survives_the_path)
 {
 	uint8_t b[98];
 	struct pkt p, q;
-	uint64_t k;
+	uint64_t k, pair;
 
 	decode(b, frame(b, 0, 7, 100, 64, 0x1111), 0, 0, &p);
 	k = fkey_of(&p);
@@ -94,6 +94,40 @@ START_TEST(key_survives_the_path)
 	b[13] = 0xcc;
 	decode(b, 60, 0, 0, &q);
 	ck_assert_uint_eq(fkey_of(&q), 0);
+	ck_assert_uint_eq(fkey_split(&q, &pair), 0);
+}
+END_TEST
+
+/*
+ * The key in two parts (what dedup.c uses): one pair for both
+ * directions, the direction in the rest; the parts agree where the whole
+ * key does, over frames that differ in one field at a time.
+ */
+START_TEST(key_split_agrees)
+{
+	enum { N = 5 };
+	uint8_t b[98];
+	struct pkt p[N];
+	uint64_t pair[N], rest[N];
+
+	decode(b, frame(b, 0, 7, 100, 64, 0x1111), 0, 0, &p[0]);
+	decode(b, frame(b, 0, 7, 100, 63, 0x2222), 0, 0, &p[1]);	/* same */
+	decode(b, frame(b, 1, 7, 100, 64, 0x1111), 0, 0, &p[2]);	/* back */
+	decode(b, frame(b, 0, 7, 101, 64, 0x1111), 0, 0, &p[3]);
+	decode(b, frame(b, 0, 8, 100, 64, 0x1111), 0, 0, &p[4]);
+	for (int i = 0; i < N; i++) {
+		rest[i] = fkey_split(&p[i], &pair[i]);
+		ck_assert_uint_ne(rest[i], 0);
+		ck_assert_uint_ne(pair[i], 0);
+		ck_assert_uint_eq(pair[i], pair[0]);	/* one pair of hosts */
+	}
+	for (int i = 0; i < N; i++)
+		for (int j = 0; j < N; j++)
+			ck_assert_msg((rest[i] == rest[j]) ==
+			    (fkey_of(&p[i]) == fkey_of(&p[j])),
+			    "frames %d and %d", i, j);
+	ck_assert_uint_eq(rest[0], rest[1]);
+	ck_assert_uint_ne(rest[0], rest[2]);
 }
 END_TEST
 
@@ -226,8 +260,15 @@ START_TEST(copies_by_conversation)
 		solo += t < share_at[c];
 		r = r * 1103515245u + 12345u;
 		t += (mt_ns)((r >> 8) % 2) * step;
+		/* Host c+1 and host 10, both ways: a conversation is a
+		 * pair of hosts. */
 		frame(b, 0, 1, (uint16_t)(k + 1), 64, 0);
 		b[29] = (uint8_t)(c + 1);	/* the source address */
+		if (k & 1) {			/* the other way */
+			memcpy(b + 26, B_IP, 4);
+			memcpy(b + 30, A_IP, 3);
+			b[33] = (uint8_t)(c + 1);
+		}
 		decode(b, 98, t, src, &p);
 		if (first[c][k] != MT_NS_NONE && t - first[c][k] <= DEDUP_WINDOW &&
 		    !(files[c][k] & (1u << src))) {
@@ -439,6 +480,7 @@ clock_suite(void)
 	TCase *tc = tcase_create("clock");
 
 	tcase_add_test(tc, key_survives_the_path);
+	tcase_add_test(tc, key_split_agrees);
 	tcase_add_test(tc, copies_counted_once);
 	tcase_add_test(tc, copies_under_churn);
 	tcase_add_test(tc, copies_by_conversation);

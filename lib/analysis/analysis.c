@@ -260,10 +260,13 @@ measure_pkt(struct analysis *a, struct pass *ps, const struct pkt *p)
 	 * below from the VM's own frames), vmfind_pick() returns that one,
 	 * so feeding vf every frame would be wasted work.
 	 */
-	if (!ps->guessing && ps->vf != NULL && a->vm_found &&
-	    !a->vm.have_mac && vmfind_add(ps->vf, p) < 0)
+	if (!a->vm.have_mac && !ps->guessing && ps->vf != NULL &&
+	    a->vm_found && vmfind_add(ps->vf, p) < 0)
 		return -1;
-	if (announce_add(ps->ann, p) < 0)
+	/* Announces are ARP or RARP (announce.c): the test here, not a
+	 * call for every frame. */
+	if (__builtin_expect(p->layers & PKT_L_ARP, 0) &&
+	    announce_add(ps->ann, p) < 0)
 		return -1;
 	if ((mig = tcpflow_add(ps->tf, p, &added)) < 0)
 		return -1;
@@ -278,7 +281,8 @@ measure_pkt(struct analysis *a, struct pass *ps, const struct pkt *p)
 	    modes_share_add(a, tcpflow_last_kind(ps->tf), p) < 0)
 		return -1;
 	if (a->vm_found) {
-		int e = echo_add(a->echo, p), rarp;
+		int e = __builtin_expect(p->layers & PKT_L_ECHO, 0) ?
+		    echo_add(a->echo, p) : 0, rarp;
 		/* From the VM, by its address (asked once a frame). */
 		int from_ip = (p->layers & PKT_L_IP) &&
 		    mt_addr_eq(&p->ip_src, &a->vm.ip);
@@ -305,7 +309,8 @@ measure_pkt(struct analysis *a, struct pass *ps, const struct pkt *p)
 			a->vm.mac = p->mac_src;
 			a->vm.have_mac = 1;
 		}
-		if (a->vm.have_mac && announce_frame(p, &mac, &rarp) &&
+		if (__builtin_expect(p->layers & PKT_L_ARP, 0) &&
+		    a->vm.have_mac && announce_frame(p, &mac, &rarp) &&
 		    mt_mac_eq(&mac, &a->vm.mac) &&
 		    (timeline_add(a->tl, p->ts, TL_ANNOUNCE, 1) < 0 ||
 		    keep_announce(a, p->ts) < 0))

@@ -1,21 +1,22 @@
 /*
  * dedup.c: one frame, several capture points (dedup.h).
  *
- * A copy needs two files that carry the same conversation (a frame's key
- * holds its addresses: IP source and destination, or the MACs of an ARP
- * frame). Most conversations are carried by one file only (the plain
- * case: a management and an external capture share no frame), so a
- * frame of such a conversation is never a copy and only goes to a log
- * in time order: appended, and dropped from the front once older than
- * DEDUP_WINDOW, both sequential. The first frame of a conversation from
+ * A copy needs two files that carry the same conversation: the pair of
+ * hosts, either way (a frame's key is in two parts, fkey_split(): the
+ * pair, and the rest). Most conversations are carried by one file only
+ * (the plain case: a management and an external capture share no
+ * frame), so a frame of such a conversation is never a copy and only
+ * goes to a log in time order, with the rest of its key: appended, and
+ * dropped from the front once older than DEDUP_WINDOW when the log is
+ * full, both sequential. The first frame of a conversation from
  * a second file turns it "shared": its frames still in the log are put
  * through the key table in their order (walked backwards through a
  * per-conversation link, then applied forwards), which leaves the table
  * as if every frame of it had gone there, and from then on its frames go
  * to the table. The answer is the same as the table alone would give (a
  * frame is a copy only of one with its key, so of its conversation), at
- * a sequential append instead of a random table access for every frame
- * (bench/RESULTS.md).
+ * a sequential append instead of a random table access for every frame,
+ * and with no finished key for such a frame (bench/RESULTS.md).
  */
 #include "config.h"
 
@@ -26,8 +27,8 @@
 #include "input/framekey.h"
 
 /*
- * The table: open addressing on the key's own bits (a frame key is
- * already mixed), linear probing. Key 0 marks an empty slot; fkey_of()
+ * The table: open addressing on the key's own bits (table_key() mixes
+ * its parts), linear probing. Key 0 marks an empty slot; table_key()
  * never gives 0. A key first seen more than DEDUP_WINDOW ago can never
  * make a copy again (dedup_copy() treats it as a new frame), so nothing
  * is removed one by one: when the table is half full it is rebuilt with
@@ -52,7 +53,7 @@ struct conv {
 
 /* A frame of a conversation not shared yet. */
 struct lent {
-	uint64_t key;
+	uint64_t rest;		/* its key but for the address pair (fkey_split) */
 	mt_ns ts;
 	uint64_t prev;		/* the conversation's entry before, or NO_ENTRY */
 	uint64_t bit;		/* its file's bit */
@@ -70,6 +71,8 @@ struct dedup {
 	struct lent *log;	/* entries head..tail-1 at number & (lcap - 1) */
 	uint64_t head, tail;
 	size_t lcap;
+	size_t recent[DEDUP_MAX_FILES];	/* the conversation of each
+				 * file's last frame: its slot */
 	uint64_t *walk;		/* scratch for a replay */
 	size_t wcap;
 };
@@ -154,7 +157,7 @@ make_room(struct dedup *d, mt_ns now)
 }
 
 /* The key table's answer for one frame: 1 a copy, 0 not, -1 no memory. */
-static int
+static __attribute__((noinline)) int
 table_apply(struct dedup *d, uint64_t key, mt_ns ts, uint64_t bit)
 {
 	struct seen *s = &d->slot[find(d->slot, d->cap, key)];
@@ -178,30 +181,15 @@ table_apply(struct dedup *d, uint64_t key, mt_ns ts, uint64_t bit)
 	return 0;
 }
 
-/* p's conversation, never 0: its IP addresses (IPv4: both, exactly),
- * else its MACs (ARP); parts of its key, so one key, one conversation. */
+/* The table's key of a frame of conversation pair whose other fields
+ * are rest (fkey_split): both parts mixed, never 0. */
 static inline uint64_t
-conv_id(const struct pkt *p)
+table_key(uint64_t pair, uint64_t rest)
 {
-	uint64_t h, w[2];
+	uint64_t h = (rest ^ pair * 0x9e3779b97f4a7c15ULL) *
+	    0xbf58476d1ce4e5b9ULL;
 
-	if ((p->layers & PKT_L_IP) && p->ip_src.family == 4) {
-		uint32_t s4, d4;
-
-		memcpy(&s4, p->ip_src.a, 4);
-		memcpy(&d4, p->ip_dst.a, 4);
-		h = (uint64_t)s4 << 32 | d4;
-	} else if (p->layers & PKT_L_IP) {
-		memcpy(w, p->ip_src.a, 16);
-		h = (w[0] ^ w[1]) * 0x9e3779b97f4a7c15ULL;
-		memcpy(w, p->ip_dst.a, 16);
-		h ^= w[0] ^ w[1];
-	} else {
-		w[0] = w[1] = 0;
-		memcpy(w, p->mac_src.a, 6);
-		memcpy(&w[1], p->mac_dst.a, 6);
-		h = w[0] * 0x9e3779b97f4a7c15ULL ^ w[1];
-	}
+	h ^= h >> 31;
 	return h != 0 ? h : 1;
 }
 
@@ -225,7 +213,7 @@ conv_find(const struct conv *c, unsigned bits, uint64_t id)
 }
 
 /* The conversation id, added if new; NULL when out of memory. */
-static struct conv *
+static __attribute__((noinline)) struct conv *
 conv_get(struct dedup *d, uint64_t id)
 {
 	size_t i = conv_find(d->conv, d->cbits, id);
@@ -251,33 +239,40 @@ conv_get(struct dedup *d, uint64_t id)
 	return &d->conv[i];
 }
 
-/* Drop the log's entries older than DEDUP_WINDOW before now. */
-static inline void
-log_expire(struct dedup *d, mt_ns now)
+/*
+ * Room for one more log entry. Entries older than DEDUP_WINDOW are
+ * dropped only here, when the log is full (share() stops at the first
+ * one anyway): nothing is done for them frame by frame. Twice the room
+ * when the window's own entries fill it.
+ */
+static __attribute__((noinline)) int
+log_room(struct dedup *d, mt_ns now)
 {
-	size_t m = d->lcap - 1;
+	size_t m = d->lcap - 1, cap = 2 * d->lcap;
+	struct lent *l;
 
 	while (d->head < d->tail && now - d->log[d->head & m].ts > DEDUP_WINDOW)
 		d->head++;
+	if (d->tail - d->head < d->lcap)
+		return 0;
+	if ((l = malloc(cap * sizeof(*l))) == NULL)
+		return -1;
+	for (uint64_t n = d->head; n < d->tail; n++)
+		l[n & (cap - 1)] = d->log[n & m];
+	free(d->log);
+	d->log = l;
+	d->lcap = cap;
+	return 0;
 }
 
-static int
-log_append(struct dedup *d, struct conv *c, uint64_t key, mt_ns ts,
+static inline int
+log_append(struct dedup *d, struct conv *c, uint64_t rest, mt_ns ts,
     uint64_t bit)
 {
-	if (d->tail - d->head == d->lcap) {
-		size_t cap = 2 * d->lcap;
-		struct lent *l = malloc(cap * sizeof(*l));
-
-		if (l == NULL)
-			return -1;
-		for (uint64_t n = d->head; n < d->tail; n++)
-			l[n & (cap - 1)] = d->log[n & (d->lcap - 1)];
-		free(d->log);
-		d->log = l;
-		d->lcap = cap;
-	}
-	d->log[d->tail & (d->lcap - 1)] = (struct lent){ key, ts,
+	if (__builtin_expect(d->tail - d->head == d->lcap, 0) &&
+	    log_room(d, ts) < 0)
+		return -1;
+	d->log[d->tail & (d->lcap - 1)] = (struct lent){ rest, ts,
 	    c->last != NO_ENTRY && c->last >= d->head ? c->last : NO_ENTRY, bit };
 	c->last = d->tail++;
 	return 0;
@@ -285,7 +280,7 @@ log_append(struct dedup *d, struct conv *c, uint64_t key, mt_ns ts,
 
 /* c is shared from now on: its frames in the log go through the key
  * table first, in time order. */
-static int
+static __attribute__((noinline)) int
 share(struct dedup *d, struct conv *c, mt_ns now)
 {
 	size_t n = 0, m = d->lcap - 1;
@@ -308,7 +303,7 @@ share(struct dedup *d, struct conv *c, mt_ns now)
 	while (n > 0) {
 		const struct lent *l = &d->log[d->walk[--n] & m];
 
-		if (table_apply(d, l->key, l->ts, l->bit) < 0)
+		if (table_apply(d, table_key(c->id, l->rest), l->ts, l->bit) < 0)
 			return -1;
 	}
 	c->last = SHARED;
@@ -318,23 +313,29 @@ share(struct dedup *d, struct conv *c, mt_ns now)
 int
 dedup_copy(struct dedup *d, const struct pkt *p)
 {
-	uint64_t key, bit;
+	uint64_t rest, pair, bit;
 	struct conv *c;
 
-	if (p->src < 0 || p->src >= DEDUP_MAX_FILES || (key = fkey_of(p)) == 0)
+	if (p->src < 0 || p->src >= DEDUP_MAX_FILES ||
+	    (rest = fkey_split(p, &pair)) == 0)
 		return 0;
 	bit = UINT64_C(1) << p->src;
-	if ((c = conv_get(d, conv_id(p))) == NULL)
-		return -1;
+	/* Mostly the conversation of the file's frame before (both
+	 * directions are one). */
+	c = &d->conv[d->recent[p->src]];
+	if (c->id != pair) {
+		if ((c = conv_get(d, pair)) == NULL)
+			return -1;
+		d->recent[p->src] = (size_t)(c - d->conv);
+	}
 	if (c->last != SHARED) {
-		log_expire(d, p->ts);
 		if ((c->files & ~bit) == 0) {
 			/* Only this file carries it: no copy, to the log. */
 			c->files = bit;
-			return log_append(d, c, key, p->ts, bit);
+			return log_append(d, c, rest, p->ts, bit);
 		}
 		if (share(d, c, p->ts) < 0)
 			return -1;
 	}
-	return table_apply(d, key, p->ts, bit);
+	return table_apply(d, table_key(pair, rest), p->ts, bit);
 }

@@ -10,18 +10,6 @@
 
 #include "input/framekey.h"
 
-#define SEED	0x9e3779b97f4a7c15ULL
-#define MUL	0xff51afd7ed558ccdULL
-
-/* One 64-bit word folded in: a multiply and a shift, not the eight
- * dependent multiplies byte-at-a-time FNV-1a took (the key is made for
- * every frame of every capture when there are several: bench/RESULTS.md). */
-static inline uint64_t
-mix(uint64_t h, uint64_t w)
-{
-	h = (h ^ w) * MUL;
-	return h ^ (h >> 32);
-}
 
 /* splitmix64's finaliser. */
 static inline uint64_t
@@ -53,42 +41,30 @@ addr(uint64_t h, const struct mt_addr *a)
 		uint32_t v;
 
 		memcpy(&v, a->a, 4);
-		return mix(h, v);
+		return fkey_mix(h, v);
 	}
 	memcpy(w, a->a, 16);
-	return mix(mix(h, w[0]), w[1]);
+	return fkey_mix(fkey_mix(h, w[0]), w[1]);
 }
 
 uint64_t
 fkey_of(const struct pkt *p)
 {
-	uint64_t h = SEED;
+	uint64_t h = FKEY_SEED;
 
 	if (p->layers & PKT_L_ARP) {
-		h = mix(h, 0x41525000u | p->arp_op);
-		h = mix(h, mac(&p->mac_src));
-		h = mix(h, mac(&p->mac_dst));
-		h = mix(h, mac(&p->arp_sha));
-		h = mix(h, mac(&p->arp_tha));
+		h = fkey_mix(h, 0x41525000u | p->arp_op);
+		h = fkey_mix(h, mac(&p->mac_src));
+		h = fkey_mix(h, mac(&p->mac_dst));
+		h = fkey_mix(h, mac(&p->arp_sha));
+		h = fkey_mix(h, mac(&p->arp_tha));
 		h = addr(h, &p->arp_spa);
 		h = addr(h, &p->arp_tpa);
 	} else if (p->layers & PKT_L_IP) {
-		h = mix(h, (uint64_t)p->ip_src.family << 56 |
-		    (uint64_t)p->ip_proto << 48 | (uint64_t)p->ip_id << 32 |
-		    p->ip_len);
+		h = fkey_mix(h, fkey_ip_word(p));
 		h = addr(h, &p->ip_src);
 		h = addr(h, &p->ip_dst);
-		if (p->layers & PKT_L_TCP) {
-			h = mix(h, (uint64_t)p->sport << 48 |
-			    (uint64_t)p->dport << 32 | p->tcp_seq);
-			h = mix(h, (uint64_t)p->tcp_ack << 32 |
-			    (uint32_t)p->tcp_flags << 16 | p->tcp_win);
-		} else if (p->layers & PKT_L_UDP)
-			h = mix(h, (uint64_t)p->sport << 16 | p->dport);
-		if (p->layers & PKT_L_ICMP)
-			h = mix(h, (uint64_t)p->icmp_type << 8 | p->icmp_code);
-		if (p->layers & PKT_L_ECHO)
-			h = mix(h, (uint64_t)p->icmp_id << 16 | p->icmp_seq);
+		h = fkey_l4_words(h, p);
 	} else
 		return 0;
 	h = fin(h);
@@ -98,7 +74,7 @@ fkey_of(const struct pkt *p)
 uint32_t
 fkey_dir(const struct pkt *p, int reverse)
 {
-	uint64_t h = SEED;
+	uint64_t h = FKEY_SEED;
 
 	if (p->layers & PKT_L_IP) {
 		const struct mt_addr *a = reverse ? &p->ip_dst : &p->ip_src;
@@ -106,8 +82,8 @@ fkey_dir(const struct pkt *p, int reverse)
 
 		h = addr(addr(h, a), b);
 	} else if (p->layers & PKT_L_ARP) {
-		h = mix(h, mac(reverse ? &p->mac_dst : &p->mac_src));
-		h = mix(h, mac(reverse ? &p->mac_src : &p->mac_dst));
+		h = fkey_mix(h, mac(reverse ? &p->mac_dst : &p->mac_src));
+		h = fkey_mix(h, mac(reverse ? &p->mac_src : &p->mac_dst));
 	} else
 		return 0;
 	h = fin(h);

@@ -16,6 +16,7 @@
 #define MT_FRAMEKEY_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "input/pkt.h"
 
@@ -32,5 +33,86 @@ uint64_t fkey_of(const struct pkt *p);
  * equal to fkey_dir(q, 0) of a frame q going back. 0 when p has no key.
  */
 uint32_t fkey_dir(const struct pkt *p, int reverse);
+
+/* ---- inline: dedup.c splits the key of every frame when several files
+ * are read; fkey_of() is made of the same parts. ---- */
+
+#define FKEY_SEED	0x9e3779b97f4a7c15ULL
+#define FKEY_MUL	0xff51afd7ed558ccdULL
+
+/* One 64-bit word folded in: a multiply and a shift, not the eight
+ * dependent multiplies byte-at-a-time FNV-1a took (the key is made for
+ * every frame of every capture when there are several: bench/RESULTS.md). */
+static inline uint64_t
+fkey_mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * FKEY_MUL;
+	return h ^ (h >> 32);
+}
+
+/* The IP header's word: family, protocol, identification, length. */
+static inline uint64_t
+fkey_ip_word(const struct pkt *p)
+{
+	return (uint64_t)p->ip_src.family << 56 | (uint64_t)p->ip_proto << 48 |
+	    (uint64_t)p->ip_id << 32 | p->ip_len;
+}
+
+/* What follows the addresses: the ports and TCP numbers, ICMP. */
+static inline uint64_t
+fkey_l4_words(uint64_t h, const struct pkt *p)
+{
+	if (p->layers & PKT_L_TCP) {
+		h = fkey_mix(h, (uint64_t)p->sport << 48 |
+		    (uint64_t)p->dport << 32 | p->tcp_seq);
+		h = fkey_mix(h, (uint64_t)p->tcp_ack << 32 |
+		    (uint32_t)p->tcp_flags << 16 | p->tcp_win);
+	} else if (p->layers & PKT_L_UDP)
+		h = fkey_mix(h, (uint64_t)p->sport << 16 | p->dport);
+	if (p->layers & PKT_L_ICMP)
+		h = fkey_mix(h, (uint64_t)p->icmp_type << 8 | p->icmp_code);
+	if (p->layers & PKT_L_ECHO)
+		h = fkey_mix(h, (uint64_t)p->icmp_id << 16 | p->icmp_seq);
+	return h;
+}
+
+/*
+ * The key as two parts, for telling copies apart conversation by
+ * conversation (dedup.c): *pair, the same for both directions between
+ * two hosts (IPv4: the two addresses, exactly; else a hash of them;
+ * never 0), and the return value, the rest: the direction and every
+ * other field of fkey_of(), mixed (it is cheaper: no address mixed in,
+ * no finaliser). Two frames with both parts equal are taken to be one
+ * frame seen twice. 0 (and *pair untouched) when fkey_of() gives 0.
+ */
+static inline uint64_t
+fkey_split(const struct pkt *p, uint64_t *pair)
+{
+	uint64_t h;
+
+	if ((p->layers & (PKT_L_IP | PKT_L_ARP)) == PKT_L_IP &&
+	    p->ip_src.family == 4) {
+		uint32_t s, d;
+
+		memcpy(&s, p->ip_src.a, 4);
+		memcpy(&d, p->ip_dst.a, 4);
+		/* The pair exactly, lower first; the direction in the rest
+		 * (bit 63 of the IP word is free: the family is 4 or 6). */
+		*pair = s < d ? (uint64_t)s << 32 | d : (uint64_t)d << 32 | s;
+		h = fkey_mix(FKEY_SEED, fkey_ip_word(p) | (uint64_t)(s > d) << 63);
+		h = fkey_l4_words(h, p);
+		if (*pair == 0)
+			*pair = 1;
+		return h != 0 ? h : 1;
+	}
+	if ((h = fkey_of(p)) == 0)
+		return 0;
+	/* The rest holds the addresses too: the pair need only be the
+	 * same for both directions. */
+	*pair = fkey_dir(p, 0) ^ fkey_dir(p, 1);
+	if (*pair == 0)
+		*pair = 1;
+	return h;
+}
 
 #endif /* MT_FRAMEKEY_H */

@@ -173,7 +173,7 @@ srcset_stats(const struct srcset *s, int i)
  * record, 0 at the normal end, -1 on an error with f->err (without the
  * path) filled in. The file is closed on 0 and -1.
  */
-static inline int
+static inline __attribute__((always_inline)) int
 file_read(struct srcfile *f)
 {
 	struct pcap_pkthdr *h;
@@ -465,6 +465,7 @@ srcset_set_clock(struct srcset *s, int i, mt_ns offset, double drift,
 	f->off = offset;
 	f->drift = drift;
 	f->t0 = t0;
+	f->reclocked = offset != 0 || drift != 0;
 	/* The first record, read by srcset_add(), moves too. */
 	if (!s->started && f->pend.data != NULL) {
 		if (reclock(f, &f->pend.ts) < 0) {

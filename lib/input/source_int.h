@@ -101,6 +101,7 @@ struct srcfile {
 	/* Its clock (srcset_set_clock): ts + off + drift * (ts - t0). */
 	mt_ns off, t0;
 	double drift;
+	int reclocked;		/* off or drift is not 0 */
 	/* The last record libpcap gave, in its buffer; data NULL once used. */
 	struct {
 		mt_ns ts;
@@ -219,7 +220,7 @@ take_record(struct srcfile *f, const struct pcap_pkthdr *h,
 		return -1;
 	}
 	f->pend.ts = (mt_ns)sec * MT_NS_PER_S + frac;
-	if (__builtin_expect(f->off != 0 || f->drift != 0, 0) &&
+	if (__builtin_expect(f->reclocked, 0) &&
 	    reclock(f, &f->pend.ts) < 0) {
 		snprintf(f->err, sizeof(f->err), "record %" PRIu64 ": timestamp "
 		    "out of range with its clock offset", f->nread + 1);

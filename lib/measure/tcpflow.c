@@ -105,7 +105,7 @@ struct flow {
  */
 #define TCPFLOW_IDLE	(120 * MT_NS_PER_S)
 #define TCPFLOW_SWEEP	(10 * MT_NS_PER_S)
-#define TCPFLOW_LAST	4	/* a power of two */
+#define TCPFLOW_LAST	16	/* a power of two */
 
 struct tcpflow {
 	struct tcpflow_opts o;
@@ -116,15 +116,18 @@ struct tcpflow {
 	struct tcp_dir_info stall;	/* the longest retired VM stall */
 	int have_stall;
 	/*
-	 * The flow of the previous segment of each capture (pkt.src mod
-	 * TCPFLOW_LAST): a migration stream's data and its ACKs follow one
-	 * another, so most lookups end here without hashing, also when two
-	 * captures' streams interleave. Emptied by anything that moves or
-	 * deletes table entries (htab_put, the sweep).
+	 * The flow last seen of each slot, a slot chosen by the two ports
+	 * (last_slot()): a migration stream's data and its ACKs, the VM's
+	 * service traffic and a second capture's streams interleave but
+	 * mostly keep apart, so most lookups end here without hashing; so
+	 * do those of a flow not measured (f NULL: absent until a flow is
+	 * put in the table, which empties the slots). Emptied by anything that moves or deletes table entries
+	 * (htab_put, the sweep).
 	 */
 	struct last_flow {
 		struct flow_key k;
-		struct flow *f;
+		struct flow *f;	/* NULL: k is not in the table */
+		int known;	/* k and f are set */
 	} last[TCPFLOW_LAST];
 	uint64_t magic_flows;	/* flows taken in by their magic alone, ever */
 	/* The walks of RPC, TLS and return-path directions (struct
@@ -222,6 +225,13 @@ static inline int
 in_range(const struct tcpflow *t, uint16_t port)
 {
 	return port >= t->o.mig_port_lo && port <= t->o.mig_port_hi;
+}
+
+/* A flow's slot of tcpflow.last: its ports' low bits, either way. */
+static inline unsigned
+last_slot(const struct flow_key *k)
+{
+	return (unsigned)((k->w[0] >> 16 ^ k->w[0] >> 32) & (TCPFLOW_LAST - 1));
 }
 
 static inline int
@@ -515,14 +525,18 @@ tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
 	if (!wanted && !magic && t->magic_flows == 0)
 		return 0;
 	s = make_key(p, &k);
-	c = &t->last[(unsigned)p->src % TCPFLOW_LAST];
-	if (c->f != NULL && key_eq(&k, &c->k))
+	c = &t->last[last_slot(&k)];
+	if (c->known && key_eq(&k, &c->k))
 		f = c->f;
-	else
+	else {
 		f = htab_get(t->flows, &k);
+		c->k = k;
+		c->f = f;
+		c->known = 1;
+	}
 	if (f == NULL) {
 		if (!wanted && !magic)
-			return 0;	/* not a flow we measure */
+			return 0;	/* not a flow we measure (kept so) */
 		f = htab_put(t->flows, &k, &created);
 		if (f == NULL)
 			return -1;
@@ -532,10 +546,9 @@ tcpflow_add(struct tcpflow *t, const struct pkt *p, uint64_t *new_mig_bytes)
 		if (!wanted)
 			t->magic_flows++;
 		f->h[0].hs_rtt = f->h[1].hs_rtt = MT_NS_NONE;
-	}
-	if (c->f != f) {	/* else c holds this key already */
 		c->k = k;
 		c->f = f;
+		c->known = 1;
 	}
 	h = &f->h[s];
 	peer = &f->h[!s];
