@@ -19,6 +19,7 @@
 #include "input/dedup.h"
 #include "input/framekey.h"
 #include "input/pkt.h"
+#include "input/source.h"
 
 #define T0	(1767225600LL * MT_NS_PER_S)
 #define US	1000LL
@@ -72,7 +73,7 @@ START_TEST(key_survives_the_path)
 {
 	uint8_t b[98];
 	struct pkt p, q;
-	uint64_t k, pair;
+	uint64_t k;
 
 	decode(b, frame(b, 0, 7, 100, 64, 0x1111), 0, 0, &p);
 	k = fkey_of(&p);
@@ -94,7 +95,7 @@ START_TEST(key_survives_the_path)
 	b[13] = 0xcc;
 	decode(b, 60, 0, 0, &q);
 	ck_assert_uint_eq(fkey_of(&q), 0);
-	ck_assert_uint_eq(fkey_split(&q, &pair), 0);
+	ck_assert_uint_eq(fkey_pair(&q), 0);
 }
 END_TEST
 
@@ -116,7 +117,8 @@ START_TEST(key_split_agrees)
 	decode(b, frame(b, 0, 7, 101, 64, 0x1111), 0, 0, &p[3]);
 	decode(b, frame(b, 0, 8, 100, 64, 0x1111), 0, 0, &p[4]);
 	for (int i = 0; i < N; i++) {
-		rest[i] = fkey_split(&p[i], &pair[i]);
+		pair[i] = fkey_pair(&p[i]);
+		rest[i] = fkey_rest(&p[i]);
 		ck_assert_uint_ne(rest[i], 0);
 		ck_assert_uint_ne(pair[i], 0);
 		ck_assert_uint_eq(pair[i], pair[0]);	/* one pair of hosts */
@@ -366,6 +368,149 @@ START_TEST(plan_names_files)
 END_TEST
 
 /*
+ * The same from files, with the files read again instead of logged
+ * (dedup_lazy, srcset_replay): three pcap files, conversations carried
+ * by one file until their own random moment, each answer checked
+ * against the plain list, read ahead in threads and not, and with file
+ * 2 on another clock (its records written 2 s late, put back by
+ * srcset_set_clock). Every file must have been read again once (each
+ * shares conversations), and the copies must be many.
+ */
+struct replay_ctx {
+	struct srcset *s;
+	int backfills[3];
+	char err[MT_ERRBUF_SIZE];
+};
+
+static void
+replay_visit(void *ctx, const struct pkt *p)
+{
+	dedup_backfilled(ctx, p);
+}
+
+static struct dedup *replay_dd;
+
+static int
+replay_backfill(void *ctx, int file, mt_ns since)
+{
+	struct replay_ctx *rc = ctx;
+
+	ck_assert_int_ge(file, 0);
+	ck_assert_int_lt(file, 3);
+	rc->backfills[file]++;
+	return srcset_replay(rc->s, file, since, replay_visit, replay_dd,
+	    rc->err);
+}
+
+static void
+copies_read_again_run(int readahead)
+{
+	enum { CONVS = 48, IDS = 300, RECORDS = 60000 };
+	const mt_ns LATE = 2 * MT_NS_PER_S;
+	static mt_ns first[CONVS][IDS];
+	static uint64_t files[CONVS][IDS];
+	static int8_t want[RECORDS];
+	char dir[] = "/tmp/check_clock.XXXXXX", path[3][64], err[MT_ERRBUF_SIZE];
+	pcap_t *dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 262144,
+	    PCAP_TSTAMP_PRECISION_NANO);
+	pcap_dumper_t *dump[3];
+	mt_ns share_at[CONVS], t = T0, step = DEDUP_WINDOW / 2000;
+	int owner[CONVS], copies = 0, i;
+	uint32_t r = 4242;
+	struct replay_ctx rc;
+	const struct pkt *p;
+	uint8_t b[98];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	for (int f = 0; f < 3; f++) {
+		snprintf(path[f], sizeof(path[f]), "%s/p%d.pcap", dir, f);
+		ck_assert_ptr_nonnull(dump[f] = pcap_dump_open(dead, path[f]));
+	}
+	for (int c = 0; c < CONVS; c++) {
+		r = r * 1103515245u + 12345u;
+		owner[c] = (int)((r >> 8) % 3);
+		r = r * 1103515245u + 12345u;
+		share_at[c] = c % 6 == 0 ? INT64_MAX :
+		    T0 + (mt_ns)((r >> 8) % (RECORDS * 3 / 4)) * step;
+		for (int k = 0; k < IDS; k++)
+			first[c][k] = MT_NS_NONE;
+	}
+	for (i = 0; i < RECORDS; i++) {
+		struct pcap_pkthdr h;
+		int c, k, src;
+
+		r = r * 1103515245u + 12345u;
+		c = (int)((r >> 8) % CONVS);
+		r = r * 1103515245u + 12345u;
+		k = (int)((r >> 8) % IDS);
+		r = r * 1103515245u + 12345u;
+		src = t < share_at[c] ? owner[c] : (int)((r >> 8) % 3);
+		r = r * 1103515245u + 12345u;
+		t += 1 + (mt_ns)((r >> 8) % 2) * step;	/* never a tie */
+		frame(b, 0, 1, (uint16_t)(k + 1), 64, 0);
+		b[29] = (uint8_t)(c + 1);
+		if (k & 1) {			/* the other way */
+			memcpy(b + 26, B_IP, 4);
+			memcpy(b + 30, A_IP, 3);
+			b[33] = (uint8_t)(c + 1);
+		}
+		if (first[c][k] != MT_NS_NONE && t - first[c][k] <= DEDUP_WINDOW &&
+		    !(files[c][k] & (1u << src))) {
+			files[c][k] |= 1u << src;
+			want[i] = 1;
+		} else {
+			first[c][k] = t;
+			files[c][k] = 1u << src;
+			want[i] = 0;
+		}
+		copies += want[i];
+		h.ts.tv_sec = (t + (src == 2 ? LATE : 0)) / MT_NS_PER_S;
+		h.ts.tv_usec = (t + (src == 2 ? LATE : 0)) % MT_NS_PER_S;
+		h.caplen = h.len = 98;
+		pcap_dump((u_char *)dump[src], &h, b);
+	}
+	for (int f = 0; f < 3; f++)
+		pcap_dump_close(dump[f]);
+	pcap_close(dead);
+	ck_assert_int_gt(copies, 1000);
+
+	memset(&rc, 0, sizeof(rc));
+	ck_assert_ptr_nonnull(rc.s = srcset_new(NULL, NULL));
+	ck_assert_ptr_nonnull(replay_dd = dedup_new());
+	srcset_readahead(rc.s, readahead);
+	for (int f = 0; f < 3; f++)
+		ck_assert_msg(srcset_add(rc.s, path[f], err) == 0, "%s", err);
+	ck_assert_int_eq(srcset_set_clock(rc.s, 2, -LATE, 0, T0, err), 0);
+	srcset_marks(rc.s, DEDUP_WINDOW);
+	for (int f = 0; f < 3; f++) {
+		ck_assert_int_eq(srcset_can_replay(rc.s, f), 1);
+		dedup_lazy(replay_dd, f, replay_backfill, &rc);
+	}
+	for (i = 0; srcset_next(rc.s, &p, err) == 1; i++) {
+		int got = dedup_copy(replay_dd, p);
+
+		ck_assert_msg(got >= 0, "record %d: %s", i, rc.err);
+		ck_assert_msg(got == want[i], "record %d (file %d): want %d, "
+		    "got %d", i, p->src, want[i], got);
+	}
+	ck_assert_int_eq(i, RECORDS);
+	for (int f = 0; f < 3; f++)
+		ck_assert_int_eq(rc.backfills[f], 1);
+	dedup_free(replay_dd);
+	srcset_free(rc.s);
+	for (int f = 0; f < 3; f++)
+		unlink(path[f]);
+	rmdir(dir);
+}
+
+START_TEST(copies_read_again)
+{
+	copies_read_again_run(0);
+	copies_read_again_run(1);
+}
+END_TEST
+
+/*
  * Two capture points: a at the client (the reference clock), b at the
  * server. A probe every 100 ms from a to b takes 10 us plus queueing
  * (0 to 300 us, most probes queue), its reply 12 us plus queueing back.
@@ -484,6 +629,7 @@ clock_suite(void)
 	tcase_add_test(tc, copies_counted_once);
 	tcase_add_test(tc, copies_under_churn);
 	tcase_add_test(tc, copies_by_conversation);
+	tcase_add_test(tc, copies_read_again);
 	tcase_add_test(tc, spec_errors);
 	tcase_add_test(tc, plan_names_files);
 	tcase_add_test(tc, offset_from_min_delays);

@@ -353,6 +353,39 @@ start_and_replay(struct analysis *a, struct pass *ps)
 	return 0;
 }
 
+/* Reading a file again for dedup.c (dedup_lazy): its frames that went
+ * to dedup_copy(), so those the VNI filter let through. */
+struct backfill {
+	struct analysis *a;
+	struct srcset *s;
+	struct dedup *dd;
+	char *errbuf;
+	int failed;		/* errbuf says why */
+};
+
+static void
+backfill_frame(void *ctx, const struct pkt *p)
+{
+	struct backfill *b = ctx;
+
+	if (b->a->o.vni_given && !in_vni(b->a, p))
+		return;
+	dedup_backfilled(b->dd, p);
+}
+
+static int
+backfill_file(void *ctx, int file, mt_ns since)
+{
+	struct backfill *b = ctx;
+
+	if (srcset_replay(b->s, file, since, backfill_frame, b,
+	    b->errbuf) < 0) {
+		b->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Read s once and measure everything. a->vm_found says whether the VM is
  * known; guessing (it is not, and was never looked for): guess it as
@@ -366,6 +399,7 @@ measure(struct analysis *a, struct srcset *s, int guessing, const char *what,
 	struct progress pr;
 	const struct pkt *p;
 	struct dedup *dd = NULL;
+	struct backfill bf = { a, s, NULL, errbuf, 0 };
 	uint64_t n = 0;
 	int r, nf = srcset_count(s);
 
@@ -382,8 +416,14 @@ measure(struct analysis *a, struct srcset *s, int guessing, const char *what,
 		ps.kept = mt_big_alloc(SPEC_KEEP * sizeof(*ps.kept));
 	/* Several files: a frame two capture points share is counted once. */
 	if (nf > 1) {
-		dd = dedup_new();
+		dd = bf.dd = dedup_new();
 		a->copies = calloc((size_t)nf, sizeof(*a->copies));
+		/* A file that can be read again keeps nothing of its frames
+		 * until another shares one of its conversations. */
+		srcset_marks(s, DEDUP_WINDOW);
+		for (int i = 0; dd != NULL && i < nf; i++)
+			if (srcset_can_replay(s, i))
+				dedup_lazy(dd, i, backfill_file, &bf);
 	}
 	if (ps.ann == NULL || a->tl == NULL ||
 	    (nf > 1 && (dd == NULL || a->copies == NULL)) ||
@@ -404,6 +444,11 @@ measure(struct analysis *a, struct srcset *s, int guessing, const char *what,
 		if (dd != NULL) {
 			int c = dedup_copy(dd, p);
 
+			if (c < 0 && bf.failed) {
+				progress_end(&pr);
+				r = -1;
+				goto out;
+			}
 			if (c < 0)
 				goto oom;
 			if (c) {

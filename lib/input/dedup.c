@@ -2,7 +2,7 @@
  * dedup.c: one frame, several capture points (dedup.h).
  *
  * A copy needs two files that carry the same conversation: the pair of
- * hosts, either way (a frame's key is in two parts, fkey_split(): the
+ * hosts, either way (a frame's key is in two parts, framekey.h: the
  * pair, and the rest). Most conversations are carried by one file only
  * (the plain case: a management and an external capture share no
  * frame), so a frame of such a conversation is never a copy and only
@@ -16,7 +16,17 @@
  * to the table. The answer is the same as the table alone would give (a
  * frame is a copy only of one with its key, so of its conversation), at
  * a sequential append instead of a random table access for every frame,
- * and with no finished key for such a frame (bench/RESULTS.md).
+ * and with no finished key for such a frame.
+ *
+ * A file that can be read again (dedup_lazy) does not even log: while it
+ * shares no conversation, a frame of it costs one lookup of its
+ * conversation (none when the file's frame before had the same one:
+ * plain[]). The first time another file carries one of its
+ * conversations, backfill() has the caller read its frames of the last
+ * DEDUP_WINDOW again into the log, which then holds what it would hold
+ * had the file been logged all along (its shared conversations' frames
+ * aside: those went to the table), and the file is logged from then on
+ * (bench/RESULTS.md).
  */
 #include "config.h"
 
@@ -53,7 +63,7 @@ struct conv {
 
 /* A frame of a conversation not shared yet. */
 struct lent {
-	uint64_t rest;		/* its key but for the address pair (fkey_split) */
+	uint64_t rest;		/* its key but for the address pair (fkey_rest) */
 	mt_ns ts;
 	uint64_t prev;		/* the conversation's entry before, or NO_ENTRY */
 	uint64_t bit;		/* its file's bit */
@@ -71,8 +81,16 @@ struct dedup {
 	struct lent *log;	/* entries head..tail-1 at number & (lcap - 1) */
 	uint64_t head, tail;
 	size_t lcap;
-	size_t recent[DEDUP_MAX_FILES];	/* the conversation of each
-				 * file's last frame: its slot */
+	/* Files read again rather than logged (dedup_lazy). */
+	uint64_t lazy;		/* their bits, until backfilled */
+	dedup_backfill_fn backfill;
+	void *bfctx;
+	uint64_t bfbit;		/* the file being backfilled */
+	int bferr;		/* out of memory during it */
+	/* Each file's last pair that took the plain case (below), 0 for
+	 * none: the same pair again takes it too until any other case
+	 * comes (copy_slow() forgets them all). */
+	uint64_t plain[DEDUP_MAX_FILES];
 	uint64_t *walk;		/* scratch for a replay */
 	size_t wcap;
 };
@@ -182,7 +200,7 @@ table_apply(struct dedup *d, uint64_t key, mt_ns ts, uint64_t bit)
 }
 
 /* The table's key of a frame of conversation pair whose other fields
- * are rest (fkey_split): both parts mixed, never 0. */
+ * are rest (fkey_rest): both parts mixed, never 0. */
 static inline uint64_t
 table_key(uint64_t pair, uint64_t rest)
 {
@@ -310,32 +328,96 @@ share(struct dedup *d, struct conv *c, mt_ns now)
 	return 0;
 }
 
-int
-dedup_copy(struct dedup *d, const struct pkt *p)
+void
+dedup_lazy(struct dedup *d, int file, dedup_backfill_fn fn, void *ctx)
 {
-	uint64_t rest, pair, bit;
-	struct conv *c;
+	if (file < 0 || file >= DEDUP_MAX_FILES)
+		return;
+	d->lazy |= UINT64_C(1) << file;
+	d->backfill = fn;
+	d->bfctx = ctx;
+}
 
-	if (p->src < 0 || p->src >= DEDUP_MAX_FILES ||
-	    (rest = fkey_split(p, &pair)) == 0)
-		return 0;
-	bit = UINT64_C(1) << p->src;
-	/* Mostly the conversation of the file's frame before (both
-	 * directions are one). */
-	c = &d->conv[d->recent[p->src]];
-	if (c->id != pair) {
-		if ((c = conv_get(d, pair)) == NULL)
-			return -1;
-		d->recent[p->src] = (size_t)(c - d->conv);
-	}
+void
+dedup_backfilled(struct dedup *d, const struct pkt *p)
+{
+	uint64_t pair = fkey_pair(p);
+	size_t i;
+
+	if (pair == 0 || d->bferr)
+		return;
+	i = conv_find(d->conv, d->cbits, pair);
+	/* Its conversation, if it is still the file's alone (not shared,
+	 * whose frames went to the key table as they came). */
+	if (d->conv[i].id != pair || d->conv[i].last == SHARED ||
+	    d->conv[i].files != d->bfbit)
+		return;
+	if (log_append(d, &d->conv[i], fkey_rest(p), p->ts, d->bfbit) < 0)
+		d->bferr = 1;
+}
+
+/* The lazy file owner (a bit) shares a conversation from now on: its
+ * frames of the last DEDUP_WINDOW to the log, and its frames after them
+ * too from now on. 0, or -1 (out of memory, or the backfill's error). */
+static __attribute__((noinline)) int
+backfill(struct dedup *d, uint64_t owner, mt_ns now)
+{
+	d->lazy &= ~owner;
+	d->bfbit = owner;
+	d->bferr = 0;
+	if (d->backfill(d->bfctx, __builtin_ctzll(owner),
+	    now - DEDUP_WINDOW) < 0 || d->bferr)
+		return -1;
+	return 0;
+}
+
+/* dedup_copy() but for the lazy file's own conversation: c is the
+ * conversation's slot (or the empty slot for it). */
+static __attribute__((noinline)) int
+copy_slow(struct dedup *d, const struct pkt *p, uint64_t pair, uint64_t bit,
+    struct conv *c)
+{
+	memset(d->plain, 0, sizeof(d->plain));
+	if (c->id != pair && (c = conv_get(d, pair)) == NULL)
+		return -1;
 	if (c->last != SHARED) {
 		if ((c->files & ~bit) == 0) {
-			/* Only this file carries it: no copy, to the log. */
+			/* Only this file carries it: no copy. A file that can
+			 * be read again keeps nothing; else to the log. */
 			c->files = bit;
-			return log_append(d, c, rest, p->ts, bit);
+			if (d->lazy & bit)
+				return 0;
+			return log_append(d, c, fkey_rest(p), p->ts, bit);
 		}
+		/* A second file: the first one's frames still in the
+		 * window go through the key table (read again first). */
+		if ((d->lazy & c->files) && backfill(d, c->files, p->ts) < 0)
+			return -1;
 		if (share(d, c, p->ts) < 0)
 			return -1;
 	}
-	return table_apply(d, table_key(pair, rest), p->ts, bit);
+	return table_apply(d, table_key(pair, fkey_rest(p)), p->ts, bit);
+}
+
+int
+dedup_copy(struct dedup *d, const struct pkt *p)
+{
+	uint64_t pair, bit;
+	struct conv *c;
+
+	if (p->src < 0 || p->src >= DEDUP_MAX_FILES ||
+	    (pair = fkey_pair(p)) == 0)
+		return 0;
+	if (pair == d->plain[p->src])
+		return 0;
+	bit = UINT64_C(1) << p->src;
+	c = &d->conv[conv_find(d->conv, d->cbits, pair)];
+	/* The plain case, a frame of a conversation that only its file,
+	 * which can be read again, carries: nothing to do. */
+	if (__builtin_expect(c->id == pair && c->files == bit &&
+	    (d->lazy & bit) && c->last != SHARED, 1)) {
+		d->plain[p->src] = pair;
+		return 0;
+	}
+	return copy_slow(d, p, pair, bit, c);
 }

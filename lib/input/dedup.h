@@ -32,8 +32,24 @@ void dedup_free(struct dedup *d);
 
 /*
  * 1 if p (records in time order) is a copy of a frame already seen in
- * another file, 0 if not, -1 when out of memory.
+ * another file, 0 if not, -1 when out of memory or when a backfill
+ * failed (below).
  */
 int dedup_copy(struct dedup *d, const struct pkt *p);
+
+/*
+ * A file that can be read again (source.h: srcset_replay) need not have
+ * anything kept of its frames while it shares no conversation with
+ * another file (the plain case: a management and an external capture):
+ * dedup_lazy() says so. When one of its conversations turns up in
+ * another file, dedup_copy() calls fn(ctx, file, since), which must give
+ * dedup_backfilled() the file's frames given to dedup_copy() from since
+ * on (older ones do no harm), in their order; from then on the file's
+ * frames are kept as any other file's. fn returns 0, or -1 on an error
+ * of its own (dedup_copy() then returns -1).
+ */
+typedef int (*dedup_backfill_fn)(void *ctx, int file, mt_ns since);
+void dedup_lazy(struct dedup *d, int file, dedup_backfill_fn fn, void *ctx);
+void dedup_backfilled(struct dedup *d, const struct pkt *p);
 
 #endif /* MT_DEDUP_H */

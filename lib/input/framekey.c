@@ -89,3 +89,11 @@ fkey_dir(const struct pkt *p, int reverse)
 	h = fin(h);
 	return (uint32_t)(h >> 32) | 1;
 }
+
+uint64_t
+fkey_pair_other(const struct pkt *p)
+{
+	uint64_t pair = fkey_dir(p, 0) ^ fkey_dir(p, 1);
+
+	return pair != 0 ? pair : 1;
+}

@@ -78,41 +78,56 @@ fkey_l4_words(uint64_t h, const struct pkt *p)
 
 /*
  * The key as two parts, for telling copies apart conversation by
- * conversation (dedup.c): *pair, the same for both directions between
- * two hosts (IPv4: the two addresses, exactly; else a hash of them;
- * never 0), and the return value, the rest: the direction and every
- * other field of fkey_of(), mixed (it is cheaper: no address mixed in,
- * no finaliser). Two frames with both parts equal are taken to be one
- * frame seen twice. 0 (and *pair untouched) when fkey_of() gives 0.
+ * conversation (dedup.c): the pair, fkey_pair(): the same for both
+ * directions between two hosts (IPv4: the two addresses, exactly; else a
+ * hash of them), and the rest, fkey_rest(): the direction and every
+ * other field of fkey_of(), mixed (cheaper: no address mixed in, no
+ * finaliser). Two frames with both parts equal are taken to be one
+ * frame seen twice. fkey_pair() is 0 exactly when fkey_of() is (and
+ * fkey_rest() is then not to be asked); neither part is 0 otherwise.
  */
-static inline uint64_t
-fkey_split(const struct pkt *p, uint64_t *pair)
+/* fkey_pair() of an IPv6, ARP or RARP frame. */
+uint64_t fkey_pair_other(const struct pkt *p);
+
+static inline int
+fkey_v4(const struct pkt *p, uint32_t *s, uint32_t *d)
 {
+	if ((p->layers & (PKT_L_IP | PKT_L_ARP)) != PKT_L_IP ||
+	    p->ip_src.family != 4)
+		return 0;
+	memcpy(s, p->ip_src.a, 4);
+	memcpy(d, p->ip_dst.a, 4);
+	return 1;
+}
+
+static inline uint64_t
+fkey_pair(const struct pkt *p)
+{
+	uint32_t s, d;
+	uint64_t pair;
+
+	if (fkey_v4(p, &s, &d))		/* lower first */
+		pair = s < d ? (uint64_t)s << 32 | d : (uint64_t)d << 32 | s;
+	else if (p->layers & (PKT_L_IP | PKT_L_ARP))
+		return fkey_pair_other(p);
+	else
+		return 0;
+	return pair != 0 ? pair : 1;
+}
+
+static inline uint64_t
+fkey_rest(const struct pkt *p)
+{
+	uint32_t s, d;
 	uint64_t h;
 
-	if ((p->layers & (PKT_L_IP | PKT_L_ARP)) == PKT_L_IP &&
-	    p->ip_src.family == 4) {
-		uint32_t s, d;
-
-		memcpy(&s, p->ip_src.a, 4);
-		memcpy(&d, p->ip_dst.a, 4);
-		/* The pair exactly, lower first; the direction in the rest
-		 * (bit 63 of the IP word is free: the family is 4 or 6). */
-		*pair = s < d ? (uint64_t)s << 32 | d : (uint64_t)d << 32 | s;
-		h = fkey_mix(FKEY_SEED, fkey_ip_word(p) | (uint64_t)(s > d) << 63);
-		h = fkey_l4_words(h, p);
-		if (*pair == 0)
-			*pair = 1;
-		return h != 0 ? h : 1;
-	}
-	if ((h = fkey_of(p)) == 0)
-		return 0;
-	/* The rest holds the addresses too: the pair need only be the
-	 * same for both directions. */
-	*pair = fkey_dir(p, 0) ^ fkey_dir(p, 1);
-	if (*pair == 0)
-		*pair = 1;
-	return h;
+	if (!fkey_v4(p, &s, &d))
+		return fkey_of(p);	/* the addresses in it too */
+	/* The direction in bit 63 of the IP word (free: the family is 4
+	 * or 6). */
+	h = fkey_mix(FKEY_SEED, fkey_ip_word(p) | (uint64_t)(s > d) << 63);
+	h = fkey_l4_words(h, p);
+	return h != 0 ? h : 1;
 }
 
 #endif /* MT_FRAMEKEY_H */

@@ -134,6 +134,39 @@ src_file_close(struct srcfile *f)
 	f->pend.data = NULL;
 }
 
+/*
+ * Note that record index of f, with timestamp ts, starts at offset pos
+ * (srcset_marks). Marks older than f->mspan before the newest are
+ * dropped, but for the newest of them: it holds the start of the span.
+ */
+void
+src_mark(struct srcfile *f, uint64_t pos, uint64_t index, mt_ns ts)
+{
+	size_t drop = 0;
+
+	if (f->nmarks > 0 && f->marks[f->nmarks - 1].index == index)
+		return;		/* the first record, marked at the start */
+	while (drop + 1 < f->nmarks && f->marks[drop + 1].ts <= ts - f->mspan)
+		drop++;
+	if (drop > 0) {
+		memmove(f->marks, f->marks + drop,
+		    (f->nmarks - drop) * sizeof(*f->marks));
+		f->nmarks -= drop;
+	}
+	if (f->nmarks == f->capmarks) {
+		size_t cap = f->capmarks ? 2 * f->capmarks : 16;
+		struct srcmark *m = realloc(f->marks, cap * sizeof(*m));
+
+		if (m == NULL) {
+			f->marks_lost = 1;
+			return;
+		}
+		f->marks = m;
+		f->capmarks = cap;
+	}
+	f->marks[f->nmarks++] = (struct srcmark){ pos, index, ts };
+}
+
 void
 srcset_free(struct srcset *s)
 {
@@ -143,6 +176,7 @@ srcset_free(struct srcset *s)
 	for (int i = 0; i < s->n; i++) {
 		src_file_close(s->f[i]);
 		free(s->f[i]->path);
+		free(s->f[i]->marks);
 		free(s->f[i]);
 	}
 	free(s->f);
@@ -289,6 +323,12 @@ src_add_handle(struct srcset *s, const char *path, pcap_t *p,
 	 * any truncated last record: a warning, a file with no packets.
 	 */
 	f->idx = f->src = s->n;
+	f->replay = -1;
+	{
+		long at = ftell(pcap_file(p));
+
+		f->pos0 = f->pos = at > 0 ? (uint64_t)at : 0;
+	}
 	r = file_read(f);
 	f->ts = f->pend.ts;
 	f->len = f->pend.len;
@@ -382,12 +422,18 @@ warn_backwards(struct srcset *s, struct srcfile *f)
 static inline int
 file_advance(struct srcfile *f)
 {
+	long at = -1;
+
 	if (f->ring != NULL)
 		return ring_next(f);
+	if (__builtin_expect(f->mspan != 0, 0) && f->nread % SRC_BATCH == 0)
+		at = ftell(pcap_file(f->p));	/* a mark every batch */
 	if (file_read(f) != 1)
 		return 0;
 	f->ts = f->pend.ts;
 	f->len = f->pend.len;
+	if (__builtin_expect(at >= 0, 0))
+		src_mark(f, (uint64_t)at, f->nread - 1, f->ts);
 	return 1;
 }
 
@@ -401,6 +447,10 @@ srcset_next(struct srcset *s, const struct pkt **outp, char *errbuf)
 	(void)errbuf;		/* no fatal error is left: files fail alone */
 	if (!s->started) {
 		s->started = 1;
+		for (int i = 0; i < s->hn; i++)	/* the first records */
+			if (s->heap[i]->mspan != 0)
+				src_mark(s->heap[i], s->heap[i]->pos0, 0,
+				    s->heap[i]->ts);
 		src_start_readers(s);
 	}
 	if (s->stale) {

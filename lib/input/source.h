@@ -99,6 +99,31 @@ int srcset_next(struct srcset *s, const struct pkt **out, char *errbuf);
 /* Counters of file i (0-based); valid until srcset_free(). */
 const struct src_stats *srcset_stats(const struct srcset *s, int i);
 
+/*
+ * Reading a file again, for dedup.c: with srcset_marks(s, span) called
+ * before the first srcset_next(), the set notes where each file's
+ * records begin, a batch of records (SRC_BATCH) apart, over the last
+ * span of capture time; srcset_replay() then reads the records handed
+ * out since a moment inside that span again, from the file.
+ */
+void srcset_marks(struct srcset *s, mt_ns span);
+/*
+ * 1 if file i can be read again: a regular file in pcap format, added by
+ * its path (a pipe or standard input cannot be read twice, and a pcapng
+ * record needs the blocks before it, which a mark would skip). 0 if not.
+ */
+int srcset_can_replay(struct srcset *s, int i);
+typedef void (*srcset_visit_fn)(void *ctx, const struct pkt *p);
+/*
+ * Decode file i's records again, from the last one marked at or before
+ * since (or the oldest mark kept) to the last one srcset_next() handed
+ * out, in file order, on the same clock, and give each to visit(ctx, p)
+ * (p is valid during the call). 0, or -1 with errbuf set ("PATH: ...":
+ * the file changed or went away, out of memory).
+ */
+int srcset_replay(struct srcset *s, int i, mt_ns since, srcset_visit_fn visit,
+    void *ctx, char *errbuf);
+
 /* Bytes of all files consumed so far and in total, for a progress line. */
 void srcset_progress(const struct srcset *s, uint64_t *done, uint64_t *total);
 

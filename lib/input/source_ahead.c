@@ -260,6 +260,9 @@ src_ring_wait(struct srcfile *f)
 	pthread_mutex_unlock(&g->mu);
 	b = &f->ring[f->head % SRC_NBATCH];
 	f->ri = 0;
+	/* The batch starts where the one before ended. */
+	if (f->mspan != 0)
+		src_mark(f, f->pos, f->st.packets, b->r[0].p.ts);
 	f->pos = b->end_pos;
 	f->rec = &b->r[0];
 	f->ts = f->rec->p.ts;

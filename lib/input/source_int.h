@@ -41,6 +41,12 @@
  * set of more files (rotated captures, say) is read in one thread. */
 #define SRC_MAX_FILES	4
 
+/* A record's place in its file: its offset, number (0-based) and time. */
+struct srcmark {
+	uint64_t pos, index;
+	mt_ns ts;
+};
+
 struct srcrec {
 	struct pkt p;		/* decoded; p.payload points to head */
 	uint8_t head[SRC_PAYLOAD_KEEP];
@@ -87,6 +93,14 @@ struct srcfile {
 	uint64_t size;		/* bytes on disk; 0 if unknown (a pipe) */
 	uint64_t pos;		/* read ahead: the offset the caller has reached */
 	struct srcgroup *g;	/* read ahead: the thread that reads it */
+	/* Reading again (srcset_marks, srcset_replay). */
+	mt_ns mspan;		/* marks kept over this much time; 0: none */
+	struct srcmark *marks;	/* where records begin, oldest first */
+	size_t nmarks, capmarks;
+	int marks_lost;		/* one could not be kept (out of memory) */
+	int reopen;		/* added by its path: can be opened again */
+	int replay;		/* srcset_can_replay(): -1 not asked yet */
+	uint64_t pos0;		/* the offset of its first record */
 
 	/*
 	 * The reader's (the caller's when not read ahead). dlt and src are
@@ -159,6 +173,7 @@ struct srcset {
 
 /* source.c */
 void src_streammem_free(struct streammem *m);
+void src_mark(struct srcfile *f, uint64_t pos, uint64_t index, mt_ns ts);
 void src_file_close(struct srcfile *f);
 /*
  * Add an open handle p and its stream's memory *m (NULL: none), which the

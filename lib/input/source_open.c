@@ -322,6 +322,7 @@ srcset_add(struct srcset *s, const char *path, char *errbuf)
 	if (src_add_handle(s, path, p, &m, size, errbuf) < 0)
 		return -1;
 	s->f[s->n - 1]->st.once = stream;
+	s->f[s->n - 1]->reopen = !stream;
 	return 0;
 }
 
