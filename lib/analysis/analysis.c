@@ -180,16 +180,6 @@ keep(struct pass *ps, const struct pkt *p)
 		k->p.payload = NULL;
 }
 
-/* A frame sent to the VM (unicast: its address or its MAC). */
-static int
-is_to_vm(const struct analysis *a, const struct pkt *p)
-{
-	if ((p->layers & PKT_L_IP) && mt_addr_eq(&p->ip_dst, &a->vm.ip))
-		return 1;
-	return a->vm.have_mac && (p->layers & PKT_L_MAC) &&
-	    mt_mac_eq(&p->mac_dst, &a->vm.mac);
-}
-
 /* --vni: p came out of a tunnel with that VNI, GRE key or session. */
 static int
 in_vni(const struct analysis *a, const struct pkt *p)
@@ -283,15 +273,16 @@ measure_pkt(struct analysis *a, struct pass *ps, const struct pkt *p)
 	if (a->vm_found) {
 		int e = __builtin_expect(p->layers & PKT_L_ECHO, 0) ?
 		    echo_add(a->echo, p) : 0, rarp;
-		/* From the VM, by its address (asked once a frame). */
+		/* From or to the VM, by its address (asked once a frame). */
 		int from_ip = (p->layers & PKT_L_IP) &&
 		    mt_addr_eq(&p->ip_src, &a->vm.ip);
+		int to_ip = !from_ip && (p->layers & PKT_L_IP) &&
+		    mt_addr_eq(&p->ip_dst, &a->vm.ip);
 		int from_vm;
 
 		/* The VM's traffic, from or to it: seen at all, and its
 		 * span (does it hold the switchover?). */
-		if (from_ip || ((p->layers & PKT_L_IP) &&
-		    mt_addr_eq(&p->ip_dst, &a->vm.ip))) {
+		if (from_ip || to_ip) {
 			if (!ps->vm_seen)
 				a->vm_first = p->ts;
 			ps->vm_seen = 1;
@@ -321,8 +312,10 @@ measure_pkt(struct analysis *a, struct pass *ps, const struct pkt *p)
 		if (__builtin_expect(p->layers & PKT_L_ENCAP, 0)) {
 			if (from_vm)
 				overlay_from_vm(a->ov, p);
-			else if (is_to_vm(a, p))
-				overlay_to_vm(a->ov, p);
+			else if (to_ip || (a->vm.have_mac &&
+			    (p->layers & PKT_L_MAC) &&
+			    mt_mac_eq(&p->mac_dst, &a->vm.mac)))
+				overlay_to_vm(a->ov, p);	/* sent to it */
 		}
 		if (from_vm) {
 			if (a->ck != NULL)

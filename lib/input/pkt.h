@@ -153,6 +153,14 @@ const char *pkt_dlt_name(int dlt);
  */
 int pkt_decode(int dlt, const uint8_t *data, uint32_t caplen, struct pkt *out);
 
+/*
+ * pkt_decode() without its fast path for the common frame (Ethernet,
+ * IPv4, TCP, whole headers): the same result, slower; for the tests
+ * that compare the two.
+ */
+int pkt_decode_general(int dlt, const uint8_t *data, uint32_t caplen,
+    struct pkt *out);
+
 /* "vxlan", "geneve", "gre", "erspan"; NULL for PKT_ENCAP_NONE. */
 const char *pkt_encap_name(int kind);
 
