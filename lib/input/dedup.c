@@ -30,6 +30,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,13 +54,6 @@ struct seen {
 	uint64_t files;		/* bit i: file i holds a copy */
 };
 
-/* A conversation (id 0 marks an empty slot of its table). */
-struct conv {
-	uint64_t id;
-	uint64_t files;		/* the files that carried it (one, until shared) */
-	uint64_t last;		/* its newest log entry's number, NO_ENTRY, or
-				 * SHARED: its frames go to the key table */
-};
 
 /* A frame of a conversation not shared yet. */
 struct lent {
@@ -73,11 +67,12 @@ struct lent {
 #define SHARED		(UINT64_MAX - 1)
 
 struct dedup {
+	struct dedup_gate gate;	/* first: dedup.h's inline part reads it:
+				 * the conversations (gate.conv, 2^gate.cbits
+				 * slots, open addressing) */
 	struct seen *slot;	/* the key table */
 	size_t cap, count;	/* cap: a power of two */
-	struct conv *conv;	/* the conversations: open addressing */
 	size_t ccount;
-	unsigned cbits;		/* 2^cbits slots */
 	struct lent *log;	/* entries head..tail-1 at number & (lcap - 1) */
 	uint64_t head, tail;
 	size_t lcap;
@@ -87,13 +82,11 @@ struct dedup {
 	void *bfctx;
 	uint64_t bfbit;		/* the file being backfilled */
 	int bferr;		/* out of memory during it */
-	/* Each file's last pair that took the plain case (below), 0 for
-	 * none: the same pair again takes it too until any other case
-	 * comes (copy_slow() forgets them all). */
-	uint64_t plain[DEDUP_MAX_FILES];
 	uint64_t *walk;		/* scratch for a replay */
 	size_t wcap;
 };
+
+_Static_assert(offsetof(struct dedup, gate) == 0, "dedup.h reads the gate");
 
 #define DEDUP_CAP0	1024
 #define DEDUP_CBITS0	10	/* 1024 conversations' slots to start with */
@@ -105,13 +98,13 @@ dedup_new(void)
 
 	if (d == NULL || (d->slot = calloc(DEDUP_CAP0,
 	    sizeof(*d->slot))) == NULL ||
-	    (d->conv = calloc(DEDUP_CAP0, sizeof(*d->conv))) == NULL ||
+	    (d->gate.conv = calloc(DEDUP_CAP0, sizeof(*d->gate.conv))) == NULL ||
 	    (d->log = malloc(DEDUP_CAP0 * sizeof(*d->log))) == NULL) {
 		dedup_free(d);
 		return NULL;
 	}
 	d->cap = d->lcap = DEDUP_CAP0;
-	d->cbits = DEDUP_CBITS0;
+	d->gate.cbits = DEDUP_CBITS0;
 	return d;
 }
 
@@ -121,7 +114,7 @@ dedup_free(struct dedup *d)
 	if (d == NULL)
 		return;
 	free(d->slot);
-	free(d->conv);
+	free(d->gate.conv);
 	free(d->log);
 	free(d->walk);
 	free(d);
@@ -211,50 +204,31 @@ table_key(uint64_t pair, uint64_t rest)
 	return h != 0 ? h : 1;
 }
 
-/* Its home slot: the top bits of a multiply, which every bit of the id
- * reaches (an IPv4 pair differs in its last bytes). */
-static inline size_t
-conv_home(uint64_t id, unsigned bits)
-{
-	return (size_t)((id * 0x9e3779b97f4a7c15ULL) >> (64 - bits));
-}
-
-/* id's slot in a table of 2^bits, or the empty slot ending its run. */
-static inline size_t
-conv_find(const struct conv *c, unsigned bits, uint64_t id)
-{
-	size_t m = ((size_t)1 << bits) - 1, i = conv_home(id, bits);
-
-	while (c[i].id != 0 && c[i].id != id)
-		i = (i + 1) & m;
-	return i;
-}
-
 /* The conversation id, added if new; NULL when out of memory. */
-static __attribute__((noinline)) struct conv *
+static __attribute__((noinline)) struct dedup_conv *
 conv_get(struct dedup *d, uint64_t id)
 {
-	size_t i = conv_find(d->conv, d->cbits, id);
+	size_t i = dedup_conv_find(d->gate.conv, d->gate.cbits, id);
 
-	if (d->conv[i].id == id)
-		return &d->conv[i];
-	if (4 * (d->ccount + 1) > (size_t)1 << d->cbits) {	/* grow */
-		unsigned bits = d->cbits + 1;
-		struct conv *c = calloc((size_t)1 << bits, sizeof(*c));
+	if (d->gate.conv[i].id == id)
+		return &d->gate.conv[i];
+	if (4 * (d->ccount + 1) > (size_t)1 << d->gate.cbits) {	/* grow */
+		unsigned bits = d->gate.cbits + 1;
+		struct dedup_conv *c = calloc((size_t)1 << bits, sizeof(*c));
 
 		if (c == NULL)
 			return NULL;
-		for (size_t k = 0; k < (size_t)1 << d->cbits; k++)
-			if (d->conv[k].id != 0)
-				c[conv_find(c, bits, d->conv[k].id)] = d->conv[k];
-		free(d->conv);
-		d->conv = c;
-		d->cbits = bits;
-		i = conv_find(c, bits, id);
+		for (size_t k = 0; k < (size_t)1 << d->gate.cbits; k++)
+			if (d->gate.conv[k].id != 0)
+				c[dedup_conv_find(c, bits, d->gate.conv[k].id)] = d->gate.conv[k];
+		free(d->gate.conv);
+		d->gate.conv = c;
+		d->gate.cbits = bits;
+		i = dedup_conv_find(c, bits, id);
 	}
-	d->conv[i] = (struct conv){ id, 0, NO_ENTRY };
+	d->gate.conv[i] = (struct dedup_conv){ id, 0, NO_ENTRY, 0 };
 	d->ccount++;
-	return &d->conv[i];
+	return &d->gate.conv[i];
 }
 
 /*
@@ -284,7 +258,7 @@ log_room(struct dedup *d, mt_ns now)
 }
 
 static inline int
-log_append(struct dedup *d, struct conv *c, uint64_t rest, mt_ns ts,
+log_append(struct dedup *d, struct dedup_conv *c, uint64_t rest, mt_ns ts,
     uint64_t bit)
 {
 	if (__builtin_expect(d->tail - d->head == d->lcap, 0) &&
@@ -299,7 +273,7 @@ log_append(struct dedup *d, struct conv *c, uint64_t rest, mt_ns ts,
 /* c is shared from now on: its frames in the log go through the key
  * table first, in time order. */
 static __attribute__((noinline)) int
-share(struct dedup *d, struct conv *c, mt_ns now)
+share(struct dedup *d, struct dedup_conv *c, mt_ns now)
 {
 	size_t n = 0, m = d->lcap - 1;
 
@@ -346,13 +320,13 @@ dedup_backfilled(struct dedup *d, const struct pkt *p)
 
 	if (pair == 0 || d->bferr)
 		return;
-	i = conv_find(d->conv, d->cbits, pair);
+	i = dedup_conv_find(d->gate.conv, d->gate.cbits, pair);
 	/* Its conversation, if it is still the file's alone (not shared,
 	 * whose frames went to the key table as they came). */
-	if (d->conv[i].id != pair || d->conv[i].last == SHARED ||
-	    d->conv[i].files != d->bfbit)
+	if (d->gate.conv[i].id != pair || d->gate.conv[i].last == SHARED ||
+	    d->gate.conv[i].files != d->bfbit)
 		return;
-	if (log_append(d, &d->conv[i], fkey_rest(p), p->ts, d->bfbit) < 0)
+	if (log_append(d, &d->gate.conv[i], fkey_rest(p), p->ts, d->bfbit) < 0)
 		d->bferr = 1;
 }
 
@@ -362,6 +336,12 @@ dedup_backfilled(struct dedup *d, const struct pkt *p)
 static __attribute__((noinline)) int
 backfill(struct dedup *d, uint64_t owner, mt_ns now)
 {
+	int mark = 1 + __builtin_ctzll(owner);
+
+	/* Its frames are no longer the plain case. */
+	for (size_t k = 0; k < (size_t)1 << d->gate.cbits; k++)
+		if (d->gate.conv[k].plain == mark)
+			d->gate.conv[k].plain = 0;
 	d->lazy &= ~owner;
 	d->bfbit = owner;
 	d->bferr = 0;
@@ -371,53 +351,35 @@ backfill(struct dedup *d, uint64_t owner, mt_ns now)
 	return 0;
 }
 
-/* dedup_copy() but for the lazy file's own conversation: c is the
- * conversation's slot (or the empty slot for it). */
-static __attribute__((noinline)) int
-copy_slow(struct dedup *d, const struct pkt *p, uint64_t pair, uint64_t bit,
-    struct conv *c)
+int
+dedup_copy_slow(struct dedup *d, const struct pkt *p, uint64_t pair)
 {
-	memset(d->plain, 0, sizeof(d->plain));
-	if (c->id != pair && (c = conv_get(d, pair)) == NULL)
+	uint64_t bit = UINT64_C(1) << p->src;
+	struct dedup_conv *c = conv_get(d, pair);
+
+	if (c == NULL)
 		return -1;
 	if (c->last != SHARED) {
-		if ((c->files & ~bit) == 0) {
+		uint64_t owner = c->files;
+
+		if ((owner & ~bit) == 0) {
 			/* Only this file carries it: no copy. A file that can
-			 * be read again keeps nothing; else to the log. */
+			 * be read again keeps nothing (and the gate takes its
+			 * frames from now on); else to the log. */
 			c->files = bit;
-			if (d->lazy & bit)
+			if (d->lazy & bit) {
+				c->plain = 1 + p->src;
 				return 0;
+			}
 			return log_append(d, c, fkey_rest(p), p->ts, bit);
 		}
 		/* A second file: the first one's frames still in the
 		 * window go through the key table (read again first). */
-		if ((d->lazy & c->files) && backfill(d, c->files, p->ts) < 0)
+		c->plain = 0;
+		if ((d->lazy & owner) && backfill(d, owner, p->ts) < 0)
 			return -1;
 		if (share(d, c, p->ts) < 0)
 			return -1;
 	}
 	return table_apply(d, table_key(pair, fkey_rest(p)), p->ts, bit);
-}
-
-int
-dedup_copy(struct dedup *d, const struct pkt *p)
-{
-	uint64_t pair, bit;
-	struct conv *c;
-
-	if (p->src < 0 || p->src >= DEDUP_MAX_FILES ||
-	    (pair = fkey_pair(p)) == 0)
-		return 0;
-	if (pair == d->plain[p->src])
-		return 0;
-	bit = UINT64_C(1) << p->src;
-	c = &d->conv[conv_find(d->conv, d->cbits, pair)];
-	/* The plain case, a frame of a conversation that only its file,
-	 * which can be read again, carries: nothing to do. */
-	if (__builtin_expect(c->id == pair && c->files == bit &&
-	    (d->lazy & bit) && c->last != SHARED, 1)) {
-		d->plain[p->src] = pair;
-		return 0;
-	}
-	return copy_slow(d, p, pair, bit, c);
 }

@@ -12,8 +12,10 @@
 #ifndef MT_DEDUP_H
 #define MT_DEDUP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+#include "input/framekey.h"
 #include "input/pkt.h"
 
 /* How far apart two copies of one frame can be: its one-way time between
@@ -33,9 +35,10 @@ void dedup_free(struct dedup *d);
 /*
  * 1 if p (records in time order) is a copy of a frame already seen in
  * another file, 0 if not, -1 when out of memory or when a backfill
- * failed (below).
+ * failed (below). Inline: asked of every frame when there are several
+ * files, and most of them take the gate.
  */
-int dedup_copy(struct dedup *d, const struct pkt *p);
+static inline int dedup_copy(struct dedup *d, const struct pkt *p);
 
 /*
  * A file that can be read again (source.h: srcset_replay) need not have
@@ -51,5 +54,57 @@ int dedup_copy(struct dedup *d, const struct pkt *p);
 typedef int (*dedup_backfill_fn)(void *ctx, int file, mt_ns since);
 void dedup_lazy(struct dedup *d, int file, dedup_backfill_fn fn, void *ctx);
 void dedup_backfilled(struct dedup *d, const struct pkt *p);
+
+/* ---- inline ---- */
+
+/*
+ * The gate, the first member of struct dedup: its table of
+ * conversations (a pair of hosts, either way: fkey_pair()), open
+ * addressing on the top bits of a multiply (an IPv4 pair differs in its
+ * last bytes), linear probing. A frame of a conversation that only its
+ * file has carried, while that file is lazy (dedup_lazy), is not a copy
+ * and needs nothing kept: plain says so.
+ */
+struct dedup_conv {
+	uint64_t id;		/* the pair; 0 marks an empty slot */
+	uint64_t files;		/* the files that carried it (one, until shared) */
+	uint64_t last;		/* dedup.c's: its newest log entry, or shared */
+	int plain;		/* 1 + the one lazy file that carried it, or 0 */
+};
+
+struct dedup_gate {
+	struct dedup_conv *conv;
+	unsigned cbits;		/* 2^cbits slots */
+};
+
+/* id's slot in a table of 2^bits, or the empty slot ending its run. */
+static inline size_t
+dedup_conv_find(const struct dedup_conv *c, unsigned bits, uint64_t id)
+{
+	size_t m = ((size_t)1 << bits) - 1;
+	size_t i = (size_t)((id * 0x9e3779b97f4a7c15ULL) >> (64 - bits));
+
+	while (c[i].id != 0 && c[i].id != id)
+		i = (i + 1) & m;
+	return i;
+}
+
+/* dedup_copy() for a frame the gate did not take; pair its fkey_pair(). */
+int dedup_copy_slow(struct dedup *d, const struct pkt *p, uint64_t pair);
+
+static inline int
+dedup_copy(struct dedup *d, const struct pkt *p)
+{
+	const struct dedup_gate *g = (const struct dedup_gate *)(void *)d;
+	const struct dedup_conv *c;
+	uint64_t pair;
+
+	if ((unsigned)p->src >= DEDUP_MAX_FILES || (pair = fkey_pair(p)) == 0)
+		return 0;
+	c = &g->conv[dedup_conv_find(g->conv, g->cbits, pair)];
+	if (c->id == pair && c->plain == 1 + p->src)
+		return 0;
+	return dedup_copy_slow(d, p, pair);
+}
 
 #endif /* MT_DEDUP_H */

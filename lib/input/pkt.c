@@ -580,8 +580,10 @@ be32_at(const uint8_t *q)
  * not that one (nothing is written then).
  */
 static inline int
-fast_ether_ipv4_tcp(struct bytes *b, struct pkt *out)
+fast_ether_ipv4_tcp(struct bytes *b, struct pkt *out, int clear)
 {
+	static const struct mt_mac zmac;
+	static const struct mt_addr zaddr;
 	const uint8_t *q = b->p;
 	size_t left = bytes_left(b);
 	uint32_t tot, thl, ipend;
@@ -604,6 +606,21 @@ fast_ether_ipv4_tcp(struct bytes *b, struct pkt *out)
 	thl = (uint32_t)(q[14 + 20 + 12] >> 4) * 4;
 	if (thl < 20 || thl > tot - 20 || left < 14 + 20 + (size_t)thl)
 		return 0;
+	if (clear) {
+		/* clear_record() for what is not set below. */
+		out->layers = 0;
+		out->status = 0;
+		out->vlan_depth = 0;
+		out->arp_op = 0;
+		out->arp_sha = zmac;
+		out->arp_tha = zmac;
+		out->arp_spa = zaddr;
+		out->arp_tpa = zaddr;
+		out->ip_src = zaddr;
+		out->ip_dst = zaddr;
+		out->icmp_type = out->icmp_code = out->echo = 0;
+		out->icmp_id = out->icmp_seq = 0;
+	}
 	memcpy(out->mac_dst.a, q, 6);
 	memcpy(out->mac_src.a, q + 6, 6);
 	out->ethertype = ETHERTYPE_IPV4;
@@ -636,8 +653,10 @@ fast_ether_ipv4_tcp(struct bytes *b, struct pkt *out)
  * and VXLAN's I flag right; then what decode_inner() does, whose
  * clear_record() would undo every field the outer headers set: the
  * outer addresses and the VNI, and the frame inside decoded (by the
- * fast path again, if it is the common frame). 1 with *st, or 0 (and
- * nothing written) when the frame is not that one.
+ * fast path again, if it is the common frame). For pkt_decode() only
+ * (out not cleared yet; a tunnel inside a tunnel goes the general way,
+ * which counts the depth). 1 with *st, or 0 (and nothing written) when
+ * the frame is not that one.
  */
 static inline int
 fast_ether_ipv4_vxlan(struct bytes *b, struct pkt *out, int *st)
@@ -646,6 +665,7 @@ fast_ether_ipv4_vxlan(struct bytes *b, struct pkt *out, int *st)
 	size_t left = bytes_left(b);
 	uint32_t tot, ulen;
 	struct bytes t;
+	int fast;
 
 	if (left < 14 + 20 + 8 + 8 || q[12] != 0x08 || q[13] != 0x00 ||
 	    q[14] != 0x45 || q[23] != PKT_IPPROTO_UDP ||
@@ -668,7 +688,14 @@ fast_ether_ipv4_vxlan(struct bytes *b, struct pkt *out, int *st)
 	 * as checked). */
 	if (left > 34 + (size_t)ulen)
 		left = 34 + ulen;
-	out->layers = PKT_L_ENCAP | PKT_L_VNI;
+	t.p = q + 50;
+	t.end = q + left;
+	/* The frame inside: the common one (cleared with it), or cleared
+	 * and, once the outer fields are set, decoded the general way. */
+	fast = fast_ether_ipv4_tcp(&t, out, 1);
+	if (!fast)
+		clear_record(out);
+	out->layers |= PKT_L_ENCAP | PKT_L_VNI;
 	memset(&out->outer.src, 0, sizeof(out->outer.src));
 	memset(&out->outer.dst, 0, sizeof(out->outer.dst));
 	out->outer.src.family = out->outer.dst.family = 4;
@@ -677,9 +704,7 @@ fast_ether_ipv4_vxlan(struct bytes *b, struct pkt *out, int *st)
 	out->outer.kind = PKT_ENCAP_VXLAN;
 	out->outer.depth = 1;
 	out->outer.vni = be32_at(q + 46) >> 8;
-	t.p = q + 50;
-	t.end = q + left;
-	*st = decode_en10mb(&t, out);
+	*st = fast ? PKT_OK : decode_en10mb(&t, out);
 	return 1;
 }
 
@@ -687,16 +712,9 @@ static int
 decode_en10mb(struct bytes *b, struct pkt *out)
 {
 	uint16_t type;
-	int st;
 
-	if (__builtin_expect(!general_only, 1)) {
-		if (fast_ether_ipv4_tcp(b, out))
-			return PKT_OK;
-		/* A tunnel in a tunnel goes the general way (its depth). */
-		if (!(out->layers & PKT_L_ENCAP) &&
-		    fast_ether_ipv4_vxlan(b, out, &st))
-			return st;
-	}
+	if (__builtin_expect(!general_only, 1) && fast_ether_ipv4_tcp(b, out, 0))
+		return PKT_OK;
 
 	if (!bytes_have(b, 0, 12))
 		return PKT_TRUNCATED;
@@ -883,9 +901,18 @@ pkt_decode(int dlt, const uint8_t *data, uint32_t caplen, struct pkt *out)
 	}
 	out->cap_len = caplen;
 	out->dlt = dlt;
-	clear_record(out);
 	b.p = data;
 	b.end = data + caplen;
+	/* The common frame and tunnel: cleared and decoded at once. */
+	if (dlt == LT_EN10MB && __builtin_expect(!general_only, 1)) {
+		if (fast_ether_ipv4_tcp(&b, out, 1))
+			return PKT_OK;
+		if (fast_ether_ipv4_vxlan(&b, out, &st)) {
+			out->status = (uint8_t)st;
+			return st;
+		}
+	}
+	clear_record(out);
 
 	switch (dlt) {
 	case LT_EN10MB:
