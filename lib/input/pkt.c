@@ -557,17 +557,24 @@ decode_ethertype(struct bytes *b, uint16_t type, struct pkt *out)
 /* pkt_decode_general(): this thread decodes without the fast path. */
 static _Thread_local int general_only;
 
+/* Network-order loads for the fast paths, whose one bounds check came
+ * first: a load and a byte swap each. */
 static inline uint16_t
 be16_at(const uint8_t *q)
 {
-	return (uint16_t)((uint16_t)q[0] << 8 | q[1]);
+	uint16_t v;
+
+	memcpy(&v, q, 2);
+	return __builtin_bswap16(v);
 }
 
 static inline uint32_t
 be32_at(const uint8_t *q)
 {
-	return (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 |
-	    (uint32_t)q[2] << 8 | q[3];
+	uint32_t v;
+
+	memcpy(&v, q, 4);
+	return __builtin_bswap32(v);
 }
 
 /*
@@ -579,7 +586,7 @@ be32_at(const uint8_t *q)
  * damaged, both ways and compares). 1 when done, 0 when the frame is
  * not that one (nothing is written then).
  */
-static inline int
+static inline __attribute__((always_inline)) int
 fast_ether_ipv4_tcp(struct bytes *b, struct pkt *out, int clear)
 {
 	static const struct mt_mac zmac;
@@ -588,9 +595,9 @@ fast_ether_ipv4_tcp(struct bytes *b, struct pkt *out, int clear)
 	size_t left = bytes_left(b);
 	uint32_t tot, thl, ipend;
 
-	if (left < 14 + 20 + 20 || q[12] != 0x08 || q[13] != 0x00 ||
+	if (left < 14 + 20 + 20 || be16_at(q + 12) != ETHERTYPE_IPV4 ||
 	    q[14] != 0x45 || q[23] != PKT_IPPROTO_TCP ||
-	    ((q[20] & 0x1f) | q[21]) != 0)
+	    (be16_at(q + 20) & 0x1fff) != 0)
 		return 0;
 	tot = be16_at(q + 16);
 	if (tot < 20 + 20)
@@ -667,9 +674,9 @@ fast_ether_ipv4_vxlan(struct bytes *b, struct pkt *out, int *st)
 	struct bytes t;
 	int fast;
 
-	if (left < 14 + 20 + 8 + 8 || q[12] != 0x08 || q[13] != 0x00 ||
+	if (left < 14 + 20 + 8 + 8 || be16_at(q + 12) != ETHERTYPE_IPV4 ||
 	    q[14] != 0x45 || q[23] != PKT_IPPROTO_UDP ||
-	    ((q[20] & 0x1f) | q[21]) != 0 ||
+	    (be16_at(q + 20) & 0x1fff) != 0 ||
 	    decap_udp_kind(be16_at(q + 36)) != PKT_ENCAP_VXLAN)
 		return 0;
 	tot = be16_at(q + 16);
