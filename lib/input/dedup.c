@@ -31,6 +31,7 @@
 #include "config.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,13 @@ struct seen {
 };
 
 
+/* A conversation's state but for its pair and plain (the gate's). */
+struct conv {
+	uint64_t files;		/* the files that carried it (one, until shared) */
+	uint64_t last;		/* its newest log entry's number, NO_ENTRY, or
+				 * SHARED: its frames go to the key table */
+};
+
 /* A frame of a conversation not shared yet. */
 struct lent {
 	uint64_t rest;		/* its key but for the address pair (fkey_rest) */
@@ -68,8 +76,8 @@ struct lent {
 
 struct dedup {
 	struct dedup_gate gate;	/* first: dedup.h's inline part reads it:
-				 * the conversations (gate.conv, 2^gate.cbits
-				 * slots, open addressing) */
+				 * the conversations' pairs and plain */
+	struct conv *cs;	/* the rest of them, slot by slot */
 	struct seen *slot;	/* the key table */
 	size_t cap, count;	/* cap: a power of two */
 	size_t ccount;
@@ -98,7 +106,9 @@ dedup_new(void)
 
 	if (d == NULL || (d->slot = calloc(DEDUP_CAP0,
 	    sizeof(*d->slot))) == NULL ||
-	    (d->gate.conv = calloc(DEDUP_CAP0, sizeof(*d->gate.conv))) == NULL ||
+	    (d->gate.id = calloc(DEDUP_CAP0, sizeof(*d->gate.id))) == NULL ||
+	    (d->gate.plain = calloc(DEDUP_CAP0, 1)) == NULL ||
+	    (d->cs = calloc(DEDUP_CAP0, sizeof(*d->cs))) == NULL ||
 	    (d->log = malloc(DEDUP_CAP0 * sizeof(*d->log))) == NULL) {
 		dedup_free(d);
 		return NULL;
@@ -114,7 +124,9 @@ dedup_free(struct dedup *d)
 	if (d == NULL)
 		return;
 	free(d->slot);
-	free(d->gate.conv);
+	free(d->gate.id);
+	free(d->gate.plain);
+	free(d->cs);
 	free(d->log);
 	free(d->walk);
 	free(d);
@@ -204,31 +216,51 @@ table_key(uint64_t pair, uint64_t rest)
 	return h != 0 ? h : 1;
 }
 
-/* The conversation id, added if new; NULL when out of memory. */
-static __attribute__((noinline)) struct dedup_conv *
-conv_get(struct dedup *d, uint64_t id)
+/* The slot of conversation pair, added if new; SIZE_MAX when out of
+ * memory. */
+static __attribute__((noinline)) size_t
+conv_get(struct dedup *d, uint64_t pair)
 {
-	size_t i = dedup_conv_find(d->gate.conv, d->gate.cbits, id);
+	struct dedup_gate *g = &d->gate;
+	size_t i = dedup_conv_find(g->id, g->cbits, pair);
 
-	if (d->gate.conv[i].id == id)
-		return &d->gate.conv[i];
-	if (4 * (d->ccount + 1) > (size_t)1 << d->gate.cbits) {	/* grow */
-		unsigned bits = d->gate.cbits + 1;
-		struct dedup_conv *c = calloc((size_t)1 << bits, sizeof(*c));
+	if (g->id[i] == pair)
+		return i;
+	if (4 * (d->ccount + 1) > (size_t)1 << g->cbits) {	/* grow */
+		unsigned bits = g->cbits + 1;
+		size_t n = (size_t)1 << bits;
+		uint64_t *id = calloc(n, sizeof(*id));
+		uint8_t *plain = calloc(n, 1);
+		struct conv *cs = calloc(n, sizeof(*cs));
 
-		if (c == NULL)
-			return NULL;
-		for (size_t k = 0; k < (size_t)1 << d->gate.cbits; k++)
-			if (d->gate.conv[k].id != 0)
-				c[dedup_conv_find(c, bits, d->gate.conv[k].id)] = d->gate.conv[k];
-		free(d->gate.conv);
-		d->gate.conv = c;
-		d->gate.cbits = bits;
-		i = dedup_conv_find(c, bits, id);
+		if (id == NULL || plain == NULL || cs == NULL) {
+			free(id);
+			free(plain);
+			free(cs);
+			return SIZE_MAX;
+		}
+		for (size_t k = 0; k < (size_t)1 << g->cbits; k++)
+			if (g->id[k] != 0) {
+				size_t t = dedup_conv_find(id, bits, g->id[k]);
+
+				id[t] = g->id[k];
+				plain[t] = g->plain[k];
+				cs[t] = d->cs[k];
+			}
+		free(g->id);
+		free(g->plain);
+		free(d->cs);
+		g->id = id;
+		g->plain = plain;
+		d->cs = cs;
+		g->cbits = bits;
+		i = dedup_conv_find(id, bits, pair);
 	}
-	d->gate.conv[i] = (struct dedup_conv){ id, 0, NO_ENTRY, 0 };
+	g->id[i] = pair;
+	g->plain[i] = 0;
+	d->cs[i] = (struct conv){ 0, NO_ENTRY };
 	d->ccount++;
-	return &d->gate.conv[i];
+	return i;
 }
 
 /*
@@ -258,7 +290,7 @@ log_room(struct dedup *d, mt_ns now)
 }
 
 static inline int
-log_append(struct dedup *d, struct dedup_conv *c, uint64_t rest, mt_ns ts,
+log_append(struct dedup *d, struct conv *c, uint64_t rest, mt_ns ts,
     uint64_t bit)
 {
 	if (__builtin_expect(d->tail - d->head == d->lcap, 0) &&
@@ -270,11 +302,12 @@ log_append(struct dedup *d, struct dedup_conv *c, uint64_t rest, mt_ns ts,
 	return 0;
 }
 
-/* c is shared from now on: its frames in the log go through the key
- * table first, in time order. */
+/* Slot i's conversation is shared from now on: its frames in the log go
+ * through the key table first, in time order. */
 static __attribute__((noinline)) int
-share(struct dedup *d, struct dedup_conv *c, mt_ns now)
+share(struct dedup *d, size_t i, mt_ns now)
 {
+	struct conv *c = &d->cs[i];
 	size_t n = 0, m = d->lcap - 1;
 
 	for (uint64_t e = c->last; e != NO_ENTRY && e >= d->head;
@@ -295,7 +328,8 @@ share(struct dedup *d, struct dedup_conv *c, mt_ns now)
 	while (n > 0) {
 		const struct lent *l = &d->log[d->walk[--n] & m];
 
-		if (table_apply(d, table_key(c->id, l->rest), l->ts, l->bit) < 0)
+		if (table_apply(d, table_key(d->gate.id[i], l->rest), l->ts,
+		    l->bit) < 0)
 			return -1;
 	}
 	c->last = SHARED;
@@ -320,13 +354,13 @@ dedup_backfilled(struct dedup *d, const struct pkt *p)
 
 	if (pair == 0 || d->bferr)
 		return;
-	i = dedup_conv_find(d->gate.conv, d->gate.cbits, pair);
+	i = dedup_conv_find(d->gate.id, d->gate.cbits, pair);
 	/* Its conversation, if it is still the file's alone (not shared,
 	 * whose frames went to the key table as they came). */
-	if (d->gate.conv[i].id != pair || d->gate.conv[i].last == SHARED ||
-	    d->gate.conv[i].files != d->bfbit)
+	if (d->gate.id[i] != pair || d->cs[i].last == SHARED ||
+	    d->cs[i].files != d->bfbit)
 		return;
-	if (log_append(d, &d->gate.conv[i], fkey_rest(p), p->ts, d->bfbit) < 0)
+	if (log_append(d, &d->cs[i], fkey_rest(p), p->ts, d->bfbit) < 0)
 		d->bferr = 1;
 }
 
@@ -336,12 +370,14 @@ dedup_backfilled(struct dedup *d, const struct pkt *p)
 static __attribute__((noinline)) int
 backfill(struct dedup *d, uint64_t owner, mt_ns now)
 {
-	int mark = 1 + __builtin_ctzll(owner);
+	uint8_t mark = (uint8_t)(1 + __builtin_ctzll(owner));
 
-	/* Its frames are no longer the plain case. */
+	/* Its frames are no longer the plain case (nor ever again: only a
+	 * lazy file's are). */
+	d->gate.last[mark - 1] = 0;
 	for (size_t k = 0; k < (size_t)1 << d->gate.cbits; k++)
-		if (d->gate.conv[k].plain == mark)
-			d->gate.conv[k].plain = 0;
+		if (d->gate.plain[k] == mark)
+			d->gate.plain[k] = 0;
 	d->lazy &= ~owner;
 	d->bfbit = owner;
 	d->bferr = 0;
@@ -355,10 +391,12 @@ int
 dedup_copy_slow(struct dedup *d, const struct pkt *p, uint64_t pair)
 {
 	uint64_t bit = UINT64_C(1) << p->src;
-	struct dedup_conv *c = conv_get(d, pair);
+	size_t i = conv_get(d, pair);
+	struct conv *c;
 
-	if (c == NULL)
+	if (i == SIZE_MAX)
 		return -1;
+	c = &d->cs[i];
 	if (c->last != SHARED) {
 		uint64_t owner = c->files;
 
@@ -368,17 +406,17 @@ dedup_copy_slow(struct dedup *d, const struct pkt *p, uint64_t pair)
 			 * frames from now on); else to the log. */
 			c->files = bit;
 			if (d->lazy & bit) {
-				c->plain = 1 + p->src;
+				d->gate.plain[i] = (uint8_t)(1 + p->src);
 				return 0;
 			}
 			return log_append(d, c, fkey_rest(p), p->ts, bit);
 		}
 		/* A second file: the first one's frames still in the
 		 * window go through the key table (read again first). */
-		c->plain = 0;
+		d->gate.plain[i] = 0;	/* (gate.last: backfill()'s) */
 		if ((d->lazy & owner) && backfill(d, owner, p->ts) < 0)
 			return -1;
-		if (share(d, c, p->ts) < 0)
+		if (share(d, i, p->ts) < 0)
 			return -1;
 	}
 	return table_apply(d, table_key(pair, fkey_rest(p)), p->ts, bit);
