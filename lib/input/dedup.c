@@ -412,8 +412,9 @@ dedup_copy_slow(struct dedup *d, const struct pkt *p, uint64_t pair)
 			return log_append(d, c, fkey_rest(p), p->ts, bit);
 		}
 		/* A second file: the first one's frames still in the
-		 * window go through the key table (read again first). */
-		d->gate.plain[i] = 0;	/* (gate.last: backfill()'s) */
+		 * window go through the key table (read again first: which
+		 * also ends the gate's plain marks of that file, the only
+		 * kind it has, this one's among them). */
 		if ((d->lazy & owner) && backfill(d, owner, p->ts) < 0)
 			return -1;
 		if (share(d, i, p->ts) < 0)
