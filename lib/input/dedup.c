@@ -20,13 +20,13 @@
  *
  * A file that can be read again (dedup_lazy) does not even log: while it
  * shares no conversation, a frame of it costs one lookup of its
- * conversation (none when the file's frame before had the same one:
- * plain[]). The first time another file carries one of its
- * conversations, backfill() has the caller read its frames of the last
- * DEDUP_WINDOW again into the log, which then holds what it would hold
- * had the file been logged all along (its shared conversations' frames
- * aside: those went to the table), and the file is logged from then on
- * (bench/RESULTS.md).
+ * conversation in the gate, dedup.h's inline part (none when the file's
+ * frame before had the same pair: gate.last). The first time another
+ * file carries one of its conversations, backfill() has the caller read
+ * its frames of the last DEDUP_WINDOW again into the log, which then
+ * holds what it would hold had the file been logged all along (its
+ * shared conversations' frames aside: those went to the table), and the
+ * file is logged from then on (bench/RESULTS-2026-12-07b.md).
  */
 #include "config.h"
 
