@@ -27,7 +27,12 @@ static inline void
 store_pending(struct srcfile *f, struct srcrec *rec)
 {
 	decode_pending(f, &rec->p);
-	if (rec->p.payload_caplen > 0) {
+	if (rec->p.payload_caplen == SRC_PAYLOAD_KEEP) {
+		/* The usual length (a data segment, cut to it): a copy of a
+		 * known size is two moves, not a call. */
+		memcpy(rec->head, rec->p.payload, SRC_PAYLOAD_KEEP);
+		rec->p.payload = rec->head;
+	} else if (rec->p.payload_caplen > 0) {
 		memcpy(rec->head, rec->p.payload, rec->p.payload_caplen);
 		rec->p.payload = rec->head;
 	}
