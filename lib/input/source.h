@@ -101,8 +101,8 @@ const struct src_stats *srcset_stats(const struct srcset *s, int i);
 
 /*
  * Reading a file again, for dedup.c: with srcset_marks(s, span) called
- * before the first srcset_next(), the set notes where each file's
- * records begin, a batch of records (SRC_BATCH) apart, over the last
+ * before the first srcset_next(), the set notes where each file that
+ * can be read again (srcset_can_replay) has its records begin, a batch of records (SRC_BATCH) apart, over the last
  * span of capture time; srcset_replay() then reads the records handed
  * out since a moment inside that span again, from the file.
  */

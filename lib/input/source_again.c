@@ -16,7 +16,8 @@ void
 srcset_marks(struct srcset *s, mt_ns span)
 {
 	for (int i = 0; i < s->n; i++)
-		s->f[i]->mspan = span > 0 ? span : 1;
+		if (srcset_can_replay(s, i))	/* no marks for the rest */
+			s->f[i]->mspan = span > 0 ? span : 1;
 }
 
 int
