@@ -218,6 +218,94 @@ START_TEST(copies_under_churn)
 END_TEST
 
 /*
+ * Records for the copy check's tests: conversations (host c+1 with host
+ * 10, both ways), each carried by its owner file until its own random
+ * moment (some never), then by any of three; and the plain list that
+ * says which record is a copy: a frame (conversation, IP id) seen in
+ * another file within DEDUP_WINDOW of its last first copy.
+ */
+#define GEN_CONVS	64
+#define GEN_IDS		500
+
+struct convgen {
+	int convs, ids;
+	mt_ns t, step, gap;	/* time: gap + 0 or 1 step a record */
+	uint32_t r;
+	int owner[GEN_CONVS];
+	mt_ns share_at[GEN_CONVS];
+	mt_ns first[GEN_CONVS][GEN_IDS];
+	uint64_t files[GEN_CONVS][GEN_IDS];
+};
+
+static uint32_t
+gen_rand(struct convgen *g)
+{
+	g->r = g->r * 1103515245u + 12345u;
+	return g->r >> 8;
+}
+
+/* Every never-th conversation is never shared; the others from a moment
+ * within span steps of T0. */
+static void
+gen_init(struct convgen *g, uint32_t seed, int convs, int ids, mt_ns step,
+    mt_ns gap, uint32_t span, int never)
+{
+	ck_assert_int_le(convs, GEN_CONVS);
+	ck_assert_int_le(ids, GEN_IDS);
+	g->convs = convs;
+	g->ids = ids;
+	g->t = T0;
+	g->step = step;
+	g->gap = gap;
+	g->r = seed;
+	for (int c = 0; c < convs; c++) {
+		uint32_t at;
+
+		g->owner[c] = (int)(gen_rand(g) % 3);
+		at = gen_rand(g) % span;
+		g->share_at[c] = c % never == 0 ? INT64_MAX :
+		    T0 + (mt_ns)at * step;
+		for (int k = 0; k < ids; k++)
+			g->first[c][k] = MT_NS_NONE;
+	}
+}
+
+/* The next record's frame into b (98 bytes), its time (g->t), file and
+ * conversation; 1 if the plain list calls it a copy. *solo: its
+ * conversation was still its owner's alone. */
+static int
+gen_next(struct convgen *g, uint8_t *b, int *srcp, int *cp, int *kp,
+    int *solo)
+{
+	int c = (int)(gen_rand(g) % (uint32_t)g->convs);
+	int k = (int)(gen_rand(g) % (uint32_t)g->ids);
+	uint32_t any = gen_rand(g) % 3;
+	int src = g->t < g->share_at[c] ? g->owner[c] : (int)any;
+
+	*solo = g->t < g->share_at[c];
+	g->t += g->gap + (mt_ns)(gen_rand(g) % 2) * g->step;
+	frame(b, 0, 1, (uint16_t)(k + 1), 64, 0);
+	b[29] = (uint8_t)(c + 1);	/* the source address */
+	if (k & 1) {			/* the other way */
+		memcpy(b + 26, B_IP, 4);
+		memcpy(b + 30, A_IP, 3);
+		b[33] = (uint8_t)(c + 1);
+	}
+	*srcp = src;
+	*cp = c;
+	*kp = k;
+	if (g->first[c][k] != MT_NS_NONE &&
+	    g->t - g->first[c][k] <= DEDUP_WINDOW &&
+	    !(g->files[c][k] & (1u << src))) {
+		g->files[c][k] |= 1u << src;
+		return 1;
+	}
+	g->first[c][k] = g->t;
+	g->files[c][k] = 1u << src;
+	return 0;
+}
+
+/*
  * Conversations carried by one file for a while, then by several (the
  * moment dedup.c moves one from its log to the key table, replaying what
  * the log holds): 64 source addresses, each owned by one file until its
@@ -226,61 +314,22 @@ END_TEST
  */
 START_TEST(copies_by_conversation)
 {
-	enum { CONVS = 64, IDS = 500, RECORDS = 300000 };
-	static mt_ns first[CONVS][IDS];
-	static uint64_t files[CONVS][IDS];
-	mt_ns share_at[CONVS];
-	int owner[CONVS];
+	enum { RECORDS = 300000 };
+	static struct convgen g;
 	struct dedup *d = dedup_new();
 	uint8_t b[98];
 	struct pkt p;
-	mt_ns t = T0, step = DEDUP_WINDOW / 5000;
-	uint32_t r = 777;
 	int copies = 0, solo = 0;
 
 	ck_assert_ptr_nonnull(d);
-	for (int c = 0; c < CONVS; c++) {
-		r = r * 1103515245u + 12345u;
-		owner[c] = (int)((r >> 8) % 3);
-		r = r * 1103515245u + 12345u;
-		/* Over the run's span (about 300 000 steps of step / 2), a
-		 * fifth never shared. */
-		share_at[c] = c % 5 == 0 ? INT64_MAX :
-		    T0 + (mt_ns)((r >> 8) % 150000) * step;
-		for (int k = 0; k < IDS; k++)
-			first[c][k] = MT_NS_NONE;
-	}
+	/* Over the run's span (about 300 000 steps of step / 2), a fifth
+	 * never shared. */
+	gen_init(&g, 777, 64, 500, DEDUP_WINDOW / 5000, 0, 150000, 5);
 	for (int i = 0; i < RECORDS; i++) {
-		int c, k, src, want;
+		int c, k, src, own, want = gen_next(&g, b, &src, &c, &k, &own);
 
-		r = r * 1103515245u + 12345u;
-		c = (int)((r >> 8) % CONVS);
-		r = r * 1103515245u + 12345u;
-		k = (int)((r >> 8) % IDS);
-		r = r * 1103515245u + 12345u;
-		src = t < share_at[c] ? owner[c] : (int)((r >> 8) % 3);
-		solo += t < share_at[c];
-		r = r * 1103515245u + 12345u;
-		t += (mt_ns)((r >> 8) % 2) * step;
-		/* Host c+1 and host 10, both ways: a conversation is a
-		 * pair of hosts. */
-		frame(b, 0, 1, (uint16_t)(k + 1), 64, 0);
-		b[29] = (uint8_t)(c + 1);	/* the source address */
-		if (k & 1) {			/* the other way */
-			memcpy(b + 26, B_IP, 4);
-			memcpy(b + 30, A_IP, 3);
-			b[33] = (uint8_t)(c + 1);
-		}
-		decode(b, 98, t, src, &p);
-		if (first[c][k] != MT_NS_NONE && t - first[c][k] <= DEDUP_WINDOW &&
-		    !(files[c][k] & (1u << src))) {
-			files[c][k] |= 1u << src;
-			want = 1;
-		} else {
-			first[c][k] = t;
-			files[c][k] = 1u << src;
-			want = 0;
-		}
+		solo += own;
+		decode(b, 98, g.t, src, &p);
 		copies += want;
 		ck_assert_msg(dedup_copy(d, &p) == want, "record %d (conversation "
 		    "%d, frame %d, file %d): want %d", i, c, k, src, want);
@@ -405,18 +454,15 @@ replay_backfill(void *ctx, int file, mt_ns since)
 static void
 copies_read_again_run(int readahead)
 {
-	enum { CONVS = 48, IDS = 300, RECORDS = 60000 };
+	enum { RECORDS = 60000 };
 	const mt_ns LATE = 2 * MT_NS_PER_S;
-	static mt_ns first[CONVS][IDS];
-	static uint64_t files[CONVS][IDS];
+	static struct convgen g;
 	static int8_t want[RECORDS];
 	char dir[] = "/tmp/check_clock.XXXXXX", path[3][64], err[MT_ERRBUF_SIZE];
 	pcap_t *dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 262144,
 	    PCAP_TSTAMP_PRECISION_NANO);
 	pcap_dumper_t *dump[3];
-	mt_ns share_at[CONVS], t = T0, step = DEDUP_WINDOW / 2000;
-	int owner[CONVS], copies = 0, i;
-	uint32_t r = 4242;
+	int copies = 0, i;
 	struct replay_ctx rc;
 	const struct pkt *p;
 	uint8_t b[98];
@@ -426,46 +472,16 @@ copies_read_again_run(int readahead)
 		snprintf(path[f], sizeof(path[f]), "%s/p%d.pcap", dir, f);
 		ck_assert_ptr_nonnull(dump[f] = pcap_dump_open(dead, path[f]));
 	}
-	for (int c = 0; c < CONVS; c++) {
-		r = r * 1103515245u + 12345u;
-		owner[c] = (int)((r >> 8) % 3);
-		r = r * 1103515245u + 12345u;
-		share_at[c] = c % 6 == 0 ? INT64_MAX :
-		    T0 + (mt_ns)((r >> 8) % (RECORDS * 3 / 4)) * step;
-		for (int k = 0; k < IDS; k++)
-			first[c][k] = MT_NS_NONE;
-	}
+	/* A time step of at least 1 ns: never a tie between files. */
+	gen_init(&g, 4242, 48, 300, DEDUP_WINDOW / 2000, 1, RECORDS * 3 / 4, 6);
 	for (i = 0; i < RECORDS; i++) {
 		struct pcap_pkthdr h;
-		int c, k, src;
+		int c, k, src, own;
 
-		r = r * 1103515245u + 12345u;
-		c = (int)((r >> 8) % CONVS);
-		r = r * 1103515245u + 12345u;
-		k = (int)((r >> 8) % IDS);
-		r = r * 1103515245u + 12345u;
-		src = t < share_at[c] ? owner[c] : (int)((r >> 8) % 3);
-		r = r * 1103515245u + 12345u;
-		t += 1 + (mt_ns)((r >> 8) % 2) * step;	/* never a tie */
-		frame(b, 0, 1, (uint16_t)(k + 1), 64, 0);
-		b[29] = (uint8_t)(c + 1);
-		if (k & 1) {			/* the other way */
-			memcpy(b + 26, B_IP, 4);
-			memcpy(b + 30, A_IP, 3);
-			b[33] = (uint8_t)(c + 1);
-		}
-		if (first[c][k] != MT_NS_NONE && t - first[c][k] <= DEDUP_WINDOW &&
-		    !(files[c][k] & (1u << src))) {
-			files[c][k] |= 1u << src;
-			want[i] = 1;
-		} else {
-			first[c][k] = t;
-			files[c][k] = 1u << src;
-			want[i] = 0;
-		}
+		want[i] = (int8_t)gen_next(&g, b, &src, &c, &k, &own);
 		copies += want[i];
-		h.ts.tv_sec = (t + (src == 2 ? LATE : 0)) / MT_NS_PER_S;
-		h.ts.tv_usec = (t + (src == 2 ? LATE : 0)) % MT_NS_PER_S;
+		h.ts.tv_sec = (g.t + (src == 2 ? LATE : 0)) / MT_NS_PER_S;
+		h.ts.tv_usec = (g.t + (src == 2 ? LATE : 0)) % MT_NS_PER_S;
 		h.caplen = h.len = 98;
 		pcap_dump((u_char *)dump[src], &h, b);
 	}
