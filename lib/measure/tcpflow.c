@@ -121,8 +121,8 @@ struct tcpflow {
 	 * service traffic and a second capture's streams interleave but
 	 * mostly keep apart, so most lookups end here without hashing; so
 	 * do those of a flow not measured (f NULL: absent until a flow is
-	 * put in the table, which empties the slots). Emptied by anything that moves or deletes table entries
-	 * (htab_put, the sweep).
+	 * put in the table, which empties the slots). Emptied by anything
+	 * that moves or deletes table entries (htab_put, the sweep).
 	 */
 	struct last_flow {
 		struct flow_key k;
