@@ -149,6 +149,7 @@ modes_outcome(const struct analysis *a, struct migration *m, size_t k)
 	struct mig_modes *mo = &m->mo;
 	mt_ns bound = k + 1 < a->nmigs ? a->migs[k + 1].first : a->last_ts;
 	int announced = 0;
+	mt_ns past;		/* the stream's end and a probe gap after it */
 
 	/* Completed: the destination announced the guest after the stream
 	 * began, or the guest stopped answering at its end (probes lost
@@ -160,7 +161,8 @@ modes_outcome(const struct analysis *a, struct migration *m, size_t k)
 		mo->outcome = "completed";
 	else if (a->vm_found && a->er.replies > 0 &&
 	    a->er.last_reply != MT_NS_NONE &&
-	    a->er.last_reply > m->last + a->er.min_gap)
+	    !__builtin_add_overflow(m->last, a->er.min_gap, &past) &&
+	    a->er.last_reply > past)
 		/* The stream stopped, the guest went on answering (from the
 		 * source: no announce) past the end: aborted or failed. */
 		mo->outcome = "aborted";
